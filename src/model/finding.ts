@@ -1,0 +1,49 @@
+// A finding: one credential at one place. Key IDs are identifiers and appear in full; a
+// secret access key never does: it is referred to by its fingerprint (sha256: + 12 hex).
+import { z } from 'zod';
+import { Location } from './location.js';
+
+export const Severity = z.enum(['critical', 'high', 'medium', 'low']);
+export type Severity = z.infer<typeof Severity>;
+
+export const RuleId = z.enum([
+  /** a key ID and a secret close together: a usable credential */
+  'aws-access-key-pair',
+  /** a key ID alone */
+  'aws-access-key-id',
+  /** a secret access key alone, recognised by its name or its neighbourhood */
+  'aws-secret-access-key',
+]);
+export type RuleId = z.infer<typeof RuleId>;
+
+/** What a key ID's prefix says the credential is (AWS IAM "unique ID prefixes"). */
+export const KeyKind = z.enum([
+  'long-term', // AKIA: an IAM user's or the root user's access key
+  'temporary', // ASIA: STS temporary credentials
+  'bearer-token', // ABIA: AWS STS service bearer token
+  'context-specific', // ACCA: context-specific credential
+  'legacy', // A3T?: an early access key format
+]);
+export type KeyKind = z.infer<typeof KeyKind>;
+
+export const SecretFingerprint = z.string().regex(/^sha256:[0-9a-f]{12}$/);
+
+export const AccountAttribution = z.object({
+  id: z.string().regex(/^\d{12}$/).nullable(),
+  /** decoded from the key ID; resolved with sts:GetAccessKeyInfo; or not decodable (older IDs) */
+  source: z.enum(['decoded', 'resolved', 'not-decodable']),
+});
+export type AccountAttribution = z.infer<typeof AccountAttribution>;
+
+export const Finding = z.object({
+  /** stable across edits that move lines: rule + key ID or secret hash + path */
+  fingerprint: z.string().regex(/^ks1:[0-9a-f]{16}$/),
+  rule: RuleId,
+  severity: Severity,
+  keyId: z.string().optional(),
+  keyKind: KeyKind.optional(),
+  secretFingerprint: SecretFingerprint.optional(),
+  account: AccountAttribution.optional(),
+  location: Location,
+});
+export type Finding = z.infer<typeof Finding>;
