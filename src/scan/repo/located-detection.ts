@@ -1,0 +1,20 @@
+// A detection placed in a repository: the path it was found at (relative to the root, with
+// forward slashes) and, for history, where it came from. scan-repo turns these into Findings.
+import type { DetectedCredential } from '../../detect/types.js';
+import type { GitProvenance } from '../../model/location.js';
+
+export interface LocatedDetection {
+  path: string;
+  detection: DetectedCredential;
+  git?: GitProvenance;
+}
+
+/** The credential a detection is about: the rule and the key ID or the secret's fingerprint. */
+export function credentialSubject(detection: DetectedCredential): string {
+  return detection.keyId ?? detection.secretFingerprint ?? '';
+}
+
+/** One credential at one path, as a map key. */
+export function credentialAtPath(path: string, detection: DetectedCredential): string {
+  return `${detection.rule}\0${credentialSubject(detection)}\0${path}`;
+}
