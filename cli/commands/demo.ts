@@ -21,7 +21,7 @@ export async function runDemo(ctx: CliContext, opts: { keep?: boolean }): Promis
     say(`  ${sample.dir}`);
     for (const p of sample.planted) say(`  planted ${p.keyId} in ${p.path}: ${p.note}`);
     say('  and the AWS documentation example keys in README.md, which are not findings.');
-    say(`scanning it as ${chalk.cyan(`keyshift scan repo --history ${sample.dir}`)} would:\n`);
+    say(`running ${chalk.cyan(`keyshift scan repo --history ${sample.dir}`)}:\n`);
     const doc = await runRepoScanJob({
       paths: [sample.dir],
       history: true,

@@ -29,12 +29,12 @@ export function escapeMarkdown(text: string): string {
 }
 
 function header(doc: FindingsDocument): string {
-  const what = doc.scan.history ? 'working tree and git history' : 'working tree';
+  const what = doc.scan.target === 'host' ? 'host' : doc.scan.history ? 'working tree and git history' : 'working tree';
   const roots = doc.scan.roots.map(escapeMarkdown).join(', ') || 'nothing';
   return [
     '# keyshift scan report',
     '',
-    `Scanned ${roots} (${doc.scan.target}, ${what}) as of ${doc.asOf} with keyshift ${escapeMarkdown(doc.generator.version)}.`,
+    `Scanned ${roots} (${what}) as of ${doc.asOf} with keyshift ${escapeMarkdown(doc.generator.version)}.`,
   ].join('\n');
 }
 

@@ -42,6 +42,15 @@ export interface GitOptions {
   answerCodes?: readonly number[];
 }
 
+/** The subcommand of a git command line, past any leading `-c name=value` settings. */
+function subcommandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return '';
+}
+
 /** One running git process, with the head of its stderr and a promise of its exit. */
 class GitChild {
   readonly process: ChildProcess;
@@ -91,7 +100,7 @@ class GitChild {
 
   /** The error this child ended with, if it did not succeed. */
   failure(answerCodes: readonly number[] = []): KeyshiftError | undefined {
-    const command = `git ${this.args[0] ?? ''}`.trim();
+    const command = `git ${subcommandOf(this.args)}`.trim();
     if (this.spawnError) {
       const missing = (this.spawnError as NodeJS.ErrnoException).code === 'ENOENT';
       return new KeyshiftError('bad-input', missing ? 'git is not installed (or not on PATH)' : `cannot run ${command}: ${this.spawnError.message}`, {

@@ -34,7 +34,8 @@ export function relativePath(root: string, absPath: string): string {
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
-function isWithin(ancestor: string, path: string): boolean {
+/** Whether `path` is `ancestor` or lies under it. */
+export function isWithin(ancestor: string, path: string): boolean {
   const rel = relative(ancestor, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

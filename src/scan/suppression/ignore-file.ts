@@ -8,7 +8,6 @@
 //   - ! re-includes what an earlier pattern excluded, except inside an excluded directory;
 //   - *, ?, [...] and ** are picomatch globs, and dotfiles match like any other name.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { badInput } from '../../errors.js';
 import type { Finding } from '../../model/finding.js';
@@ -64,17 +63,17 @@ export function parseIgnoreRules(text: string, source = DEFAULT_IGNORE_FILE): Ig
 }
 
 /**
- * Reads an ignore file. A missing file is an error when the user named it (`required`, the
- * default) and means "no rules" for the default file at the scanned root.
+ * Reads an ignore file. A missing file is an error when the user named it (`explicit`, the
+ * default) and means "no rules" for the default .keyshiftignore at the scanned root.
  */
-export async function loadIgnoreFile(path: string, options: { required?: boolean } = {}): Promise<IgnoreRules> {
-  const required = options.required ?? true;
+export async function loadIgnoreFile(path: string, options: { explicit?: boolean } = {}): Promise<IgnoreRules> {
+  const explicit = options.explicit ?? true;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !required) return parseIgnoreRules('', path);
+    if (code === 'ENOENT' && !explicit) return parseIgnoreRules('', path);
     throw badInput(
       `cannot read the ignore file ${path}: ${code ?? (e as Error).message}`,
       code === 'ENOENT' ? 'check the --ignore-file path' : undefined,
@@ -82,13 +81,6 @@ export async function loadIgnoreFile(path: string, options: { required?: boolean
     );
   }
   return parseIgnoreRules(text, path);
-}
-
-/** The rules for a scan: the given --ignore-file, or the optional default file at the root. */
-export function loadIgnoreRulesFor(root: string, ignoreFile?: string): Promise<IgnoreRules> {
-  return ignoreFile === undefined
-    ? loadIgnoreFile(join(root, DEFAULT_IGNORE_FILE), { required: false })
-    : loadIgnoreFile(ignoreFile, { required: true });
 }
 
 function pathRule(line: string): { rule: PathRule; pattern: string } | undefined {
@@ -124,10 +116,9 @@ class PathIgnoreRules implements IgnoreRules {
   ignoresPath(relPath: string): boolean {
     if (this.rules.length === 0) return false;
     const isDir = relPath.endsWith('/');
-    const segments = relPath
-      .replace(/\\/g, '/')
-      .split('/')
-      .filter((s) => s !== '' && s !== '.');
+    // Paths are relative with forward slashes (the Location model); a backslash is an
+    // ordinary character in a POSIX file name, so it is not read as a separator.
+    const segments = relPath.split('/').filter((s) => s !== '' && s !== '.');
     if (segments.length === 0) return false;
     // As in git, nothing inside an excluded directory can be re-included.
     for (let depth = 1; depth < segments.length; depth++) {

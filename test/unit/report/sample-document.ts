@@ -1,6 +1,7 @@
 // Realistic findings documents for the formatter tests, built from fake keys and checked
 // against the schema, so the formatters are tested on documents a scan could produce.
 import { createHash } from 'node:crypto';
+import { findingFingerprint as fingerprint, secretFingerprint } from '../../../src/detect/fingerprint.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { FindingsDocument } from '../../../src/model/findings-document.js';
 import { fakeKeyId, fakeLegacyKeyId, fakeSecret } from '../../helpers/fake-keys.js';
@@ -8,14 +9,6 @@ import { fakeKeyId, fakeLegacyKeyId, fakeSecret } from '../../helpers/fake-keys.
 export const ROOT = '/work/repos/payments';
 export const ACCOUNT = '123456789012';
 
-/** The way a scan fingerprints a finding: rule + key ID or secret hash + path. */
-export function fingerprint(...parts: string[]): string {
-  return `ks1:${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16)}`;
-}
-
-export function secretFingerprint(secret: string): string {
-  return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
-}
 
 function sha(seed: string): string {
   return createHash('sha1').update(seed).digest('hex');

@@ -1,0 +1,34 @@
+// A detection in a repository as a Finding: the fingerprint (rule + key ID or secret
+// fingerprint + path, never the line or commit, so baselines survive edits), the account
+// decoded from the key ID, and the repository location.
+import { decodeAccountId, findingFingerprint } from '../../detect/index.js';
+import type { DetectedCredential } from '../../detect/types.js';
+import type { Finding } from '../../model/finding.js';
+import type { GitProvenance } from '../../model/location.js';
+import { credentialSubject } from './located-detection.js';
+
+export function fingerprintOf(path: string, detection: DetectedCredential): string {
+  return findingFingerprint(detection.rule, credentialSubject(detection), path);
+}
+
+export interface RepositoryPlace {
+  root: string;
+  path: string;
+  line: number;
+  column: number;
+  inWorkingTree: boolean;
+  git: GitProvenance | undefined;
+}
+
+export function repositoryFinding(detection: DetectedCredential, place: RepositoryPlace): Finding {
+  const { root, path, line, column, inWorkingTree, git } = place;
+  return {
+    fingerprint: fingerprintOf(path, detection),
+    rule: detection.rule,
+    severity: detection.severity,
+    ...(detection.keyId !== undefined && { keyId: detection.keyId, account: decodeAccountId(detection.keyId) }),
+    ...(detection.keyKind !== undefined && { keyKind: detection.keyKind }),
+    ...(detection.secretFingerprint !== undefined && { secretFingerprint: detection.secretFingerprint }),
+    location: { type: 'repository', root, path, line, column, inWorkingTree, ...(git && { git }) },
+  };
+}
