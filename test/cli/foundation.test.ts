@@ -2,7 +2,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { VERSION } from '../../src/version.js';
@@ -72,9 +71,10 @@ describe('keyshift CLI foundation', () => {
   });
 
   it('Ctrl-C stops a running scan with exit 130', async () => {
-    const big = fileURLToPath(new URL('../../node_modules', import.meta.url));
-    const r = await runCli(['scan', 'repo', '--max-file-size', '64MiB', big, big, big], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+    // /usr is large on any Linux machine: the scan is still running when its first progress
+    // line appears, and that is when the test presses Ctrl-C
+    const r = await runCli(['scan', 'repo', '--max-file-size', '64MiB', '/usr', '/usr'], {
+      onSpawn: (child) => child.stderr?.once('data', () => child.kill('SIGINT')),
     });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted');
