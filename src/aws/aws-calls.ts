@@ -1,0 +1,22 @@
+// The one table of every AWS call keyshift makes. `keyshift permissions` generates the IAM
+// policy keyshift needs from it, and a test checks that every SDK command the code sends
+// is listed here, so the policy cannot drift from the code.
+export type CallUse = 'scan' | 'apply';
+
+export interface AwsCall {
+  /** the IAM action, e.g. iam:GetAccountAuthorizationDetails */
+  action: string;
+  /** the SDK command class names that need this action */
+  commands: readonly string[];
+  use: CallUse;
+  why: string;
+}
+
+export const AWS_CALLS: readonly AwsCall[] = [
+  { action: 'sts:GetCallerIdentity', commands: ['GetCallerIdentityCommand'], use: 'scan', why: 'which account and identity the scan runs as' },
+  { action: 'sts:GetAccessKeyInfo', commands: ['GetAccessKeyInfoCommand'], use: 'scan', why: 'scan repo --resolve: the account of a found key ID' },
+];
+
+export function callsFor(use: CallUse): AwsCall[] {
+  return AWS_CALLS.filter((c) => c.use === use || (use === 'apply' && c.use === 'scan'));
+}
