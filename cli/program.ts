@@ -1,12 +1,15 @@
 // The commander program: commands, options and help text. Each action only builds the
-// context and hands over to a thin command module in cli/commands/.
+// context and hands over to a thin command module in cli/commands/, loaded on demand so
+// `scan repo` never pays for the AWS SDK clients of `scan aws`.
 import { Command, Option } from 'commander';
 import { VERSION } from '../src/version.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
 import type { Streams } from './io/streams.js';
 import { parseExitCode, parseSize } from './parse/size.js';
-import { REPORT_FORMATS, runScanRepo, type ScanRepoOptions } from './commands/scan-repo.js';
-import { runDemo } from './commands/demo.js';
+import { INVENTORY_FORMATS, REPORT_FORMATS, SEVERITIES } from './commands/choices.js';
+import type { ScanRepoOptions } from './commands/scan-repo.js';
+import type { ScanAwsOptions } from './commands/scan-aws.js';
+import { collect, parseAsOf } from './parse/as-of.js';
 
 export interface ProgramDeps {
   base: { streams: Streams; signal: AbortSignal; env: Record<string, string | undefined>; now: () => Date };
@@ -80,7 +83,43 @@ Examples:
   $ keyshift scan repo --max-file-size 10MiB --exit-code 0 .      report without failing the build
 `,
     )
-    .action(withContext((ctx, paths: string[], opts: ScanRepoOptions) => runScanRepo(ctx, paths, opts)));
+    .action(withContext((ctx, paths: string[], opts: ScanRepoOptions) => import('./commands/scan-repo.js').then((m) => m.runScanRepo(ctx, paths, opts))));
+
+  scan
+    .command('aws')
+    .description('inventory IAM users, keys and their last use, roles, policies, EC2 instances, launch templates and Auto Scaling groups; find keys in user data')
+    .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
+    .option('--region <region>', 'a region to scan (repeatable; default: every enabled region)', collect)
+    .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
+    .option('--as-of <date>', 'the clock for key ages and last use (ISO 8601)', parseAsOf)
+    .addOption(new Option('--format <format>', 'stdout format').choices(INVENTORY_FORMATS).default('summary'))
+    .option('-o, --output <file>', 'write the inventory JSON to a file (the summary still goes to stdout)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
+    .option('--concurrency <n>', 'regions scanned at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 4)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ keyshift scan aws                                  every enabled region, summary on stdout
+  $ keyshift scan aws --json > inventory.json          the inventory document for usage and plan
+  $ keyshift scan aws --region eu-west-1 --region us-east-1 -o inventory.json
+  $ keyshift scan aws --profile audit --fail-on high   fail a pipeline on high findings
+`,
+    )
+    .action(withContext((ctx, opts: ScanAwsOptions) => import('./commands/scan-aws.js').then((m) => m.runScanAws(ctx, opts))));
+
+  program
+    .command('permissions')
+    .description('print the least-privilege IAM policy keyshift needs for a job')
+    .argument('[job]', 'the job: scan', 'scan')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ keyshift permissions scan > keyshift-scan-policy.json
+`,
+    )
+    .action(withContext((ctx, job: string) => import('./commands/permissions.js').then((m) => m.runPermissions(ctx, job))));
 
   program
     .command('demo')
@@ -94,7 +133,7 @@ Examples:
   $ keyshift demo --keep    and leave the repository on disk to look at
 `,
     )
-    .action(withContext((ctx, opts: { keep?: boolean }) => runDemo(ctx, opts)));
+    .action(withContext((ctx, opts: { keep?: boolean }) => import('./commands/demo.js').then((m) => m.runDemo(ctx, opts))));
 
   return program;
 }

@@ -6,9 +6,8 @@ import type { CliContext } from '../context.js';
 import { combineExitCodes, ExitCode } from '../exit-codes.js';
 import { writeResult } from '../output.js';
 import { renderFindingsTable } from '../views/findings-table.js';
+import type { ReportFormat } from './choices.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'markdown', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ScanRepoOptions {
   history?: boolean;

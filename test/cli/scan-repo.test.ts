@@ -128,6 +128,16 @@ describe('keyshift scan repo (real binary, real git)', () => {
     expect(stats.suppressed.ignoreFile).toBeGreaterThanOrEqual(1);
   });
 
+  it('each scanned root has its own .keyshiftignore', async () => {
+    const a = plantedRepo();
+    const b = plantedRepo();
+    writeFileSync(join(a.repo.dir, '.keyshiftignore'), 'deploy.sh\n');
+    const r = await runCli(['--json', 'scan', 'repo', a.repo.dir, b.repo.dir]);
+    const doc = JSON.parse(r.stdout) as Doc & { findings: { location: { root: string } }[] };
+    const shPaths = doc.findings.filter((f) => f.location.path === 'deploy.sh').map((f) => f.location.root);
+    expect(shPaths).toEqual([b.repo.dir]);
+  });
+
   it('a missing explicit ignore file is bad input (3)', async () => {
     const r = await runCli(['scan', 'repo', '--ignore-file', '/nonexistent/.keyshiftignore', makeTempDir()]);
     expect(r.code).toBe(3);

@@ -1,12 +1,12 @@
 // The whole `scan repo` job as the CLI and library callers see it: ignore rules, the scan,
 // suppression, optional account resolution, and the findings document.
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { IoHost } from '../../io/host.js';
 import { FINDINGS_VERSION, type FindingsDocument } from '../../model/findings-document.js';
 import { VERSION } from '../../version.js';
 import type { AwsConnection } from '../../aws/connection.js';
-import { loadIgnoreFile } from '../suppression/ignore-file.js';
+import { loadIgnoreFile, type IgnoreRules } from '../suppression/ignore-file.js';
+import type { Finding } from '../../model/finding.js';
 import { loadBaseline } from '../suppression/baseline.js';
 import { applySuppression } from '../suppression/apply-suppression.js';
 import { resolveAccounts } from './resolve-accounts.js';
@@ -16,7 +16,7 @@ export interface RepoScanJob {
   paths: string[];
   history: boolean;
   maxFileSize: number;
-  /** explicit ignore file; otherwise .keyshiftignore at the first scanned directory, if any */
+  /** one ignore file for every root; otherwise each root's own .keyshiftignore, if any */
   ignoreFile?: string | undefined;
   baseline?: string | undefined;
   resolve?: AwsConnection | undefined;
@@ -27,7 +27,15 @@ export interface RepoScanJob {
 }
 
 export async function runRepoScanJob(job: RepoScanJob): Promise<FindingsDocument> {
-  const ignoreRules = await loadIgnoreFile(job.ignoreFile ?? (await defaultIgnoreFile(job.paths)), { explicit: job.ignoreFile !== undefined });
+  const explicitRules = job.ignoreFile === undefined ? undefined : await loadIgnoreFile(job.ignoreFile, { explicit: true });
+  // each scanned root has its own .keyshiftignore, unless --ignore-file names one for all
+  const rulesByRoot = new Map<string, Promise<IgnoreRules>>();
+  const rulesFor = (root: string): Promise<IgnoreRules> => {
+    if (explicitRules) return Promise.resolve(explicitRules);
+    let rules = rulesByRoot.get(root);
+    if (!rules) rulesByRoot.set(root, (rules = loadIgnoreFile(join(root, '.keyshiftignore'), { explicit: false })));
+    return rules;
+  };
   const baseline = job.baseline === undefined ? undefined : await loadBaseline(job.baseline);
   job.host.notify({ type: 'phase', phase: 'scan', message: job.history ? 'scanning working tree and git history' : 'scanning working tree' });
   const result = await scanRepo({
@@ -37,10 +45,23 @@ export async function runRepoScanJob(job: RepoScanJob): Promise<FindingsDocument
     host: job.host,
     signal: job.signal,
     now: job.now,
-    ignorePath: (rel) => ignoreRules.ignoresPath(rel),
+    ignorePathFor: async (root) => {
+      const rules = await rulesFor(root);
+      return (rel) => rules.ignoresPath(rel);
+    },
   });
-  const suppressed = applySuppression(result.findings, { ignoreRules, baseline });
-  let findings = suppressed.kept;
+  let findings: Finding[] = [];
+  const counts = { ignoreFile: 0, baseline: 0 };
+  for (const root of result.roots) {
+    const ofRoot = result.findings.filter((f) => f.location.type === 'repository' && f.location.root === root);
+    const suppressed = applySuppression(ofRoot, { ignoreRules: await rulesFor(root), baseline });
+    findings.push(...suppressed.kept);
+    counts.ignoreFile += suppressed.ignoreFile;
+    counts.baseline += suppressed.baseline;
+  }
+  // keep the scanner's order
+  const kept = new Set(findings);
+  findings = result.findings.filter((f) => kept.has(f));
   if (job.resolve) {
     job.host.notify({ type: 'phase', phase: 'resolve', message: 'resolving accounts with sts:GetAccessKeyInfo' });
     findings = await resolveAccounts(findings, job.resolve, job.env ?? {}, job.signal);
@@ -55,15 +76,9 @@ export async function runRepoScanJob(job: RepoScanJob): Promise<FindingsDocument
     scan: { target: 'repo', roots: result.roots, history: job.history, maxFileSize: job.maxFileSize },
     stats: {
       ...result.stats,
-      suppressed: { ...result.stats.suppressed, ignoreFile: suppressed.ignoreFile, baseline: suppressed.baseline },
+      suppressed: { ...result.stats.suppressed, ignoreFile: counts.ignoreFile, baseline: counts.baseline },
     },
     problems: result.problems,
     findings,
   };
-}
-
-async function defaultIgnoreFile(paths: string[]): Promise<string> {
-  const first = paths[0] ?? '.';
-  const isDir = await stat(first).then((s) => s.isDirectory(), () => false);
-  return join(isDir ? first : '.', '.keyshiftignore');
 }

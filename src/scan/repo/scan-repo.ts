@@ -31,6 +31,8 @@ export interface ScanRepoOptions {
    * directories with a trailing '/' so a whole tree can be skipped without being walked.
    */
   ignorePath?: (relPath: string) => boolean;
+  /** Per-root ignore rules (each repository has its own .keyshiftignore); wins over ignorePath. */
+  ignorePathFor?: (root: string) => Promise<((relPath: string) => boolean) | undefined>;
 }
 
 export interface ScanRepoResult {
@@ -51,7 +53,7 @@ interface RootScan {
 }
 
 export async function scanRepo(options: ScanRepoOptions): Promise<ScanRepoResult> {
-  const { host, signal, ignorePath } = options;
+  const { host, signal } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (!Number.isSafeInteger(maxFileSize) || maxFileSize <= 0) {
     throw usageError(`the maximum file size must be a positive number of bytes, not ${maxFileSize}`);
@@ -66,6 +68,7 @@ export async function scanRepo(options: ScanRepoOptions): Promise<ScanRepoResult
   const groups = groupByRoot(targets);
   for (const group of groups) {
     throwIfAborted(signal);
+    const ignorePath = (await options.ignorePathFor?.(group.root)) ?? options.ignorePath;
     const worktree: LocatedDetection[] = [];
     for (const start of group.worktreeStarts) {
       host.notify({ type: 'phase', phase: 'worktree', message: `scanning the files under ${start}` });

@@ -1,0 +1,72 @@
+// The whole `scan aws` job: account and IAM, then EC2 in every region, joined into one
+// inventory document. Parts that could not be read are listed in `incomplete`, never
+// silently left out.
+import type { AwsConnection } from '../../aws/connection.js';
+import { AwsContext } from '../../aws/aws-context.js';
+import type { IoHost } from '../../io/host.js';
+import { INVENTORY_VERSION, type InventoryDocument } from '../../model/inventory.js';
+import { VERSION } from '../../version.js';
+import { resolveRegions } from './ec2/regions.js';
+import { scanEc2 } from './ec2/scan-ec2.js';
+import { scanIam } from './iam/scan-iam.js';
+import { IncompleteParts } from './partial-access.js';
+
+export interface AwsScanJob {
+  connection: AwsConnection;
+  /** regions to scan; default every enabled region */
+  regions?: string[] | undefined;
+  env: Record<string, string | undefined>;
+  host: IoHost;
+  signal?: AbortSignal;
+  now: Date;
+  concurrency?: number;
+}
+
+export interface AwsScanResult {
+  inventory: InventoryDocument;
+  /** AWS calls sent, by client and command */
+  calls: Map<string, number>;
+}
+
+export async function runAwsScanJob(job: AwsScanJob): Promise<AwsScanResult> {
+  const aws = new AwsContext(job.connection, job.env, job.signal);
+  try {
+    const incomplete = new IncompleteParts(job.host, job.signal);
+    job.host.notify({ type: 'phase', phase: 'regions', message: 'finding the enabled regions' });
+    const regions = await resolveRegions(aws, job.regions);
+    job.host.notify({ type: 'phase', phase: 'iam', message: 'reading IAM: users, keys, roles, policies' });
+    const iam = await scanIam({ aws, host: job.host, incomplete, regions, now: job.now, signal: job.signal });
+    job.host.notify({ type: 'phase', phase: 'ec2', message: `reading EC2 in ${regions.length} region(s)` });
+    const ec2 = await scanEc2({ aws, host: job.host, incomplete, regions, now: job.now, signal: job.signal, concurrency: job.concurrency });
+    const instancesByProfile = new Map<string, string[]>();
+    for (const i of ec2.ec2.instances) {
+      if (!i.instanceProfile) continue;
+      const list = instancesByProfile.get(i.instanceProfile.arn) ?? [];
+      list.push(i.instanceId);
+      instancesByProfile.set(i.instanceProfile.arn, list);
+    }
+    const inventory: InventoryDocument = {
+      kind: 'inventory',
+      version: INVENTORY_VERSION,
+      account: iam.account,
+      asOf: job.now.toISOString(),
+      generator: { name: 'keyshift', version: VERSION },
+      caller: iam.caller,
+      regions,
+      quotas: iam.quotas,
+      iam: {
+        ...iam.iam,
+        instanceProfiles: iam.iam.instanceProfiles.map((p) => ({ ...p, instances: (instancesByProfile.get(p.arn) ?? []).sort() })),
+      },
+      resourceGrants: iam.resourceGrants,
+      assumableRoles: iam.assumableRoles,
+      ec2: ec2.ec2,
+      credentials: ec2.credentials,
+      findings: [...iam.findings, ...ec2.findings],
+      incomplete: incomplete.parts,
+    };
+    return { inventory, calls: new Map(aws.calls) };
+  } finally {
+    aws.destroy();
+  }
+}
