@@ -11,7 +11,11 @@ export function renderInventorySummary(inv: InventoryDocument): string {
 
   h(`access keys (${inv.iam.accessKeys.length})`);
   for (const k of inv.iam.accessKeys) {
-    const used = k.lastUsed.date ? `last used ${k.lastUsed.date.slice(0, 10)} (${k.lastUsed.serviceName ?? '?'} in ${k.lastUsed.region ?? '?'})` : 'never used';
+    const used = !k.lastUsed
+      ? chalk.yellow('last use unknown (not readable)')
+      : k.lastUsed.date
+        ? `last used ${k.lastUsed.date.slice(0, 10)} (${k.lastUsed.serviceName ?? '?'} in ${k.lastUsed.region ?? '?'})`
+        : 'never used';
     const status = k.status === 'Active' ? chalk.yellow(k.status) : chalk.dim(k.status);
     out.push(`  ${k.accessKeyId}  ${k.userName.padEnd(20)} ${status.padEnd(8)} ${String(k.ageDays).padStart(5)} days old  ${used}`);
   }

@@ -1,6 +1,9 @@
 // The one table of every AWS call keyshift makes. `keyshift permissions` generates the IAM
 // policy keyshift needs from it, and a test checks that every SDK command the code sends
 // is listed here, so the policy cannot drift from the code.
+import { EC2_CALLS } from '../scan/aws/ec2/ec2-calls.js';
+import { IAM_CALLS } from '../scan/aws/iam/iam-calls.js';
+
 export type CallUse = 'scan' | 'apply';
 
 export interface AwsCall {
@@ -15,6 +18,8 @@ export interface AwsCall {
 export const AWS_CALLS: readonly AwsCall[] = [
   { action: 'sts:GetCallerIdentity', commands: ['GetCallerIdentityCommand'], use: 'scan', why: 'which account and identity the scan runs as' },
   { action: 'sts:GetAccessKeyInfo', commands: ['GetAccessKeyInfoCommand'], use: 'scan', why: 'scan repo --resolve: the account of a found key ID' },
+  ...IAM_CALLS,
+  ...EC2_CALLS,
 ];
 
 export function callsFor(use: CallUse): AwsCall[] {

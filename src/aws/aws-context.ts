@@ -9,13 +9,16 @@ interface MiddlewareContext {
   commandName?: string;
 }
 
+/** The part of an SDK client's middleware stack the counter uses. */
+interface CounterStack {
+  add(
+    middleware: (next: (args: unknown) => Promise<unknown>, context: MiddlewareContext) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
+}
+
 interface SdkClient {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: MiddlewareContext) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
+  middlewareStack: unknown;
   destroy(): void;
 }
 
@@ -37,7 +40,7 @@ export class AwsContext {
     let client = this.clients.get(key);
     if (!client) {
       client = new Ctor(config);
-      client.middlewareStack.add(
+      (client.middlewareStack as CounterStack).add(
         (next, context) => async (args) => {
           const name = `${context.clientName ?? Ctor.name} ${context.commandName ?? 'unknown'}`;
           this.calls.set(name, (this.calls.get(name) ?? 0) + 1);

@@ -76,11 +76,14 @@ export const AccessKey = z.object({
   status: z.enum(['Active', 'Inactive', 'Expired']),
   createDate: isoDate,
   ageDays: z.number().int().nonnegative(),
-  lastUsed: z.object({
-    date: isoDate.nullable(),
-    serviceName: z.string().nullable(),
-    region: z.string().nullable(),
-  }),
+  /** from GetAccessKeyLastUsed; null when it could not be read — unknown, never "unused" */
+  lastUsed: z
+    .object({
+      date: isoDate.nullable(),
+      serviceName: z.string().nullable(),
+      region: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const ServiceLastAccessed = z.object({
@@ -327,4 +330,7 @@ export type ElasticIp = z.infer<typeof ElasticIp>;
 export type NatGateway = z.infer<typeof NatGateway>;
 export type VpcEndpoint = z.infer<typeof VpcEndpoint>;
 export type InventoryFinding = z.infer<typeof InventoryFinding>;
+export type MetadataOptions = z.infer<typeof MetadataOptions>;
+export type NetworkInterface = z.infer<typeof NetworkInterface>;
+export type UserDataStatus = z.infer<typeof UserDataStatus>;
 export type IncompletePart = z.infer<typeof IncompletePart>;

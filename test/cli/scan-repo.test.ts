@@ -133,7 +133,7 @@ describe('keyshift scan repo (real binary, real git)', () => {
     const b = plantedRepo();
     writeFileSync(join(a.repo.dir, '.keyshiftignore'), 'deploy.sh\n');
     const r = await runCli(['--json', 'scan', 'repo', a.repo.dir, b.repo.dir]);
-    const doc = JSON.parse(r.stdout) as Doc & { findings: { location: { root: string } }[] };
+    const doc = JSON.parse(r.stdout) as { findings: { location: { path: string; root: string } }[] };
     const shPaths = doc.findings.filter((f) => f.location.path === 'deploy.sh').map((f) => f.location.root);
     expect(shPaths).toEqual([b.repo.dir]);
   });
