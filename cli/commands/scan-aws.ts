@@ -22,7 +22,10 @@ export interface ScanAwsOptions {
 
 export async function runScanAws(ctx: CliContext, opts: ScanAwsOptions): Promise<number> {
   const { inventory, calls } = await runAwsScanJob({
-    connection: { profile: opts.profile, region: opts.region?.[0], endpointUrl: opts.endpointUrl },
+    // the home region for global calls comes from the profile or environment; --region only
+    // chooses what to scan (it is checked against DescribeRegions, so it must not be the
+    // region that call is sent to)
+    connection: { profile: opts.profile, endpointUrl: opts.endpointUrl },
     regions: opts.region,
     env: ctx.env,
     host: ctx.host,
