@@ -9,6 +9,7 @@ import { parseExitCode, parseSize } from './parse/size.js';
 import { INVENTORY_FORMATS, REPORT_FORMATS, SEVERITIES } from './commands/choices.js';
 import type { ScanRepoOptions } from './commands/scan-repo.js';
 import type { ScanAwsOptions } from './commands/scan-aws.js';
+import type { ScanHostOptions } from './commands/scan-host.js';
 import { collect, parseAsOf } from './parse/as-of.js';
 
 export interface ProgramDeps {
@@ -84,6 +85,30 @@ Examples:
 `,
     )
     .action(withContext((ctx, paths: string[], opts: ScanRepoOptions) => import('./commands/scan-repo.js').then((m) => m.runScanRepo(ctx, paths, opts))));
+
+  scan
+    .command('host')
+    .description('find AWS keys on this machine (or a mounted root filesystem): ~/.aws files, env files, systemd units, compose files, crontabs, process environments, tool configs, and settings that stop an instance role from working')
+    .option('--root <dir>', 'the root filesystem to scan', '/')
+    .option('--host-name <name>', 'the name findings carry (default: this machine\'s hostname, or the --root path)')
+    .option('--app-dir <dir>', 'an application directory to search for compose and .env files (repeatable; paths inside the root)', collect)
+    .option('--no-processes', 'do not read /proc/*/environ and cmdline')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 512k, 10MiB)', parseSize, 1024 * 1024)
+    .option('--ignore-file <file>', 'finding fingerprints to ignore')
+    .option('--baseline <report>', 'a previous JSON report: report only findings not in it')
+    .option('--exit-code <code>', 'exit code when findings are present', parseExitCode, 1)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sudo keyshift scan host                            this machine
+  $ keyshift scan host --root /mnt/image --json        a mounted root filesystem, as JSON
+  $ keyshift scan host --app-dir /srv --app-dir /opt/apps --no-processes
+`,
+    )
+    .action(withContext((ctx, opts: ScanHostOptions) => import('./commands/scan-host.js').then((m) => m.runScanHost(ctx, opts))));
 
   scan
     .command('aws')

@@ -1,13 +1,8 @@
 // `keyshift scan repo`: options -> the repository scan job -> the chosen format -> exit code.
 import { runRepoScanJob } from '../../src/scan/repo/repo-scan-job.js';
-import { formatFindings, type FindingsFormat } from '../../src/report/format-findings.js';
-import type { FindingsDocument } from '../../src/model/findings-document.js';
 import type { CliContext } from '../context.js';
-import { combineExitCodes, ExitCode } from '../exit-codes.js';
-import { writeResult } from '../output.js';
-import { renderFindingsTable } from '../views/findings-table.js';
 import type { ReportFormat } from './choices.js';
-
+import { emitFindings, scanExitCode } from './emit-findings.js';
 
 export interface ScanRepoOptions {
   history?: boolean;
@@ -36,17 +31,6 @@ export async function runScanRepo(ctx: CliContext, paths: string[], opts: ScanRe
     signal: ctx.signal,
     now: ctx.now(),
   });
-  ctx.host.close();
-  const format: ReportFormat = ctx.mode.json && opts.format === 'table' ? 'json' : opts.format;
-  const text = format === 'table' ? renderFindingsTable(doc) : formatFindings(doc, format as FindingsFormat);
-  await writeResult(text, opts.output, ctx.streams);
+  await emitFindings(ctx, doc, opts.format, opts.output);
   return scanExitCode(doc, opts.exitCode);
-}
-
-/** 1 (or --exit-code) for findings, 6 when part of the input could not be read. */
-export function scanExitCode(doc: FindingsDocument, findingsCode: number): number {
-  const codes: number[] = [];
-  if (doc.findings.length > 0) codes.push(findingsCode);
-  if (doc.problems.some((p) => p.reason === 'unreadable' || p.reason === 'git-error')) codes.push(ExitCode.incomplete);
-  return combineExitCodes(codes, findingsCode);
 }

@@ -13,6 +13,16 @@ export const RuleId = z.enum([
   'aws-access-key-id',
   /** a secret access key alone, recognised by its name or its neighbourhood */
   'aws-secret-access-key',
+  /** an AWS profile whose credentials come from an external program (credential_process) */
+  'aws-credential-process',
+  /** an AWS profile that assumes a role with another profile's credentials (source_profile) */
+  'aws-source-profile',
+  /** AWS_PROFILE (or AWS_DEFAULT_PROFILE) in an environment selects a profile with static keys: the instance role is never reached */
+  'aws-profile-selects-static-keys',
+  /** AWS_SHARED_CREDENTIALS_FILE in an environment points at a file with static keys: the instance role is never reached */
+  'aws-credentials-file-has-static-keys',
+  /** AWS_EC2_METADATA_DISABLED=true in an environment: the SDKs cannot fetch the instance role's credentials */
+  'aws-ec2-metadata-disabled',
 ]);
 export type RuleId = z.infer<typeof RuleId>;
 

@@ -226,6 +226,9 @@ function resultMessage(f: Finding): string {
     case 'aws-secret-access-key':
       sentences.push(`AWS secret access key (${secret}) without its key ID nearby.`);
       break;
+    default:
+      // the host rules: a setting that keeps a workload on a static key
+      sentences.push(`${RULE_DESCRIPTIONS[f.rule].short}${f.keyId ? ` (key ID ${f.keyId})` : ''}.`);
   }
   const kind = f.keyKind ? KEY_KIND_LABEL[f.keyKind] : undefined;
   const account = accountPhrase(f);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSarif, FINGERPRINT_KEY, formatSarif, SARIF_SCHEMA_URI } from '../../../src/report/sarif.js';
 import { emptyDocument, ROOT, sampleDocument } from './sample-document.js';
+import { RuleId } from '../../../src/model/finding.js';
 import { sarifValidator } from '../../helpers/sarif-validator.js';
 
 
@@ -37,11 +38,16 @@ describe('formatSarif', () => {
 
   it('describes every rule the way GitHub requires, with a security severity', () => {
     const rules = buildSarif(sampleDocument().doc).runs[0].tool.driver.rules;
-    expect(rules.map((r) => r.id)).toEqual(['aws-access-key-pair', 'aws-access-key-id', 'aws-secret-access-key']);
+    expect(rules.map((r) => r.id)).toEqual(RuleId.options);
     const expected: Record<string, { score: string; level: string }> = {
       'aws-access-key-pair': { score: '9.5', level: 'error' },
       'aws-access-key-id': { score: '8.0', level: 'error' },
       'aws-secret-access-key': { score: '8.0', level: 'error' },
+      'aws-credential-process': { score: '5.5', level: 'warning' },
+      'aws-source-profile': { score: '5.5', level: 'warning' },
+      'aws-profile-selects-static-keys': { score: '8.0', level: 'error' },
+      'aws-credentials-file-has-static-keys': { score: '8.0', level: 'error' },
+      'aws-ec2-metadata-disabled': { score: '8.0', level: 'error' },
     };
     for (const rule of rules) {
       expect(rule.name.length).toBeGreaterThan(0);
