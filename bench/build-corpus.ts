@@ -18,9 +18,9 @@ const tarballDir = join(benchDir, '.work', 'tarballs');
 const corpusRoot = join(benchDir, 'corpus');
 
 // One "round" bumps every package to its next version (one commit each). small takes
-// the first 3 rounds, large all 16: about 4x the unique blob bytes (the first round
+// the first 2 rounds, large the first 13: about 4x the unique blob bytes (the first round
 // costs the most, as it imports every file once).
-const ROUNDS: Record<string, number> = { small: 3, large: 16 };
+const ROUNDS: Record<string, number> = { small: 2, large: 13 };
 const range = (prefix: string, from: number, step: number, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${from + i * step}.0`);
 const PACKAGES: Record<string, string[]> = {
