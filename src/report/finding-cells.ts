@@ -2,6 +2,7 @@
 // the CLI's table so both say the same thing. A secret appears only as its fingerprint.
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
+import { describeLocation } from '../model/location.js';
 
 /** Shown where a value does not apply (no key ID, no git history). */
 export const NOT_APPLICABLE = '-';
@@ -48,4 +49,9 @@ export function printable(text: string): string {
     const code = c.charCodeAt(0);
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/** The cells of one finding's row, in the order of FINDING_TABLE_COLUMNS (before escaping). */
+export function findingRowCells(f: Finding): string[] {
+  return [f.severity, f.rule, keyLabel(f), accountLabel(f), describeLocation(f.location), commitLabel(f.location), atHeadLabel(f.location)];
 }

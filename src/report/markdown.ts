@@ -4,8 +4,7 @@
 import type { Finding, RuleId, Severity } from '../model/finding.js';
 import { RuleId as RuleIds } from '../model/finding.js';
 import type { FindingsDocument } from '../model/findings-document.js';
-import { describeLocation } from '../model/location.js';
-import { accountLabel, atHeadLabel, commitLabel, keyLabel, printable } from './finding-cells.js';
+import { findingRowCells, printable } from './finding-cells.js';
 import { orderFindings, SEVERITIES } from './finding-order.js';
 
 export function formatMarkdown(doc: FindingsDocument): string {
@@ -75,16 +74,7 @@ function findingsTable(findings: readonly Finding[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const f of orderFindings(findings)) {
-    const cells = [
-      f.severity,
-      f.rule,
-      keyLabel(f),
-      accountLabel(f),
-      describeLocation(f.location),
-      commitLabel(f.location),
-      atHeadLabel(f.location),
-      f.fingerprint,
-    ];
+    const cells = [...findingRowCells(f), f.fingerprint];
     lines.push(`| ${cells.map(escapeMarkdown).join(' | ')} |`);
   }
   return lines.join('\n');

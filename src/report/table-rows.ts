@@ -2,8 +2,7 @@
 // engine only decides what each cell says.
 import type { Severity } from '../model/finding.js';
 import type { FindingsDocument } from '../model/findings-document.js';
-import { describeLocation } from '../model/location.js';
-import { accountLabel, atHeadLabel, commitLabel, keyLabel, printable } from './finding-cells.js';
+import { findingRowCells, printable } from './finding-cells.js';
 import { orderFindings } from './finding-order.js';
 
 export interface FindingTable {
@@ -18,15 +17,7 @@ export function findingTableRows(doc: FindingsDocument): FindingTable {
     columns: [...FINDING_TABLE_COLUMNS],
     rows: orderFindings(doc.findings).map((f) => ({
       severity: f.severity,
-      cells: [
-        f.severity,
-        f.rule,
-        keyLabel(f),
-        accountLabel(f),
-        describeLocation(f.location),
-        commitLabel(f.location),
-        atHeadLabel(f.location),
-      ].map(printable),
+      cells: findingRowCells(f).map(printable),
     })),
   };
 }

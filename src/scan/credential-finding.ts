@@ -2,7 +2,6 @@
 // (rule, severity, key ID with the account decoded from it, key kind, secret fingerprint)
 // and the stable fingerprint over rule, subject and a path that names the place without
 // what moves (lines, process IDs), so baselines survive edits and restarts.
-// scan repo's repositoryFinding fills the same fields and could be moved onto this.
 import { decodeAccountId, findingFingerprint } from '../detect/index.js';
 import type { Finding, KeyKind, RuleId, Severity } from '../model/finding.js';
 import type { Location } from '../model/location.js';

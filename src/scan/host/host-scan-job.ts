@@ -1,8 +1,8 @@
 // The whole `scan host` job as the CLI and library callers see it: the scan, suppression by
 // an ignore file (fingerprints) and a baseline, and the findings document (target 'host').
 import type { IoHost } from '../../io/host.js';
-import { FINDINGS_VERSION, type FindingsDocument, type ScanStats } from '../../model/findings-document.js';
-import { VERSION } from '../../version.js';
+import type { FindingsDocument, ScanStats } from '../../model/findings-document.js';
+import { findingsDocument } from '../build-findings-document.js';
 import { applySuppression } from '../suppression/apply-suppression.js';
 import { loadBaseline } from '../suppression/baseline.js';
 import { loadIgnoreFile } from '../suppression/ignore-file.js';
@@ -39,17 +39,15 @@ export async function runHostScanJob(job: HostScanJob): Promise<FindingsDocument
   });
   const suppressed = applySuppression(result.findings, { ignoreRules, baseline });
   for (const finding of suppressed.kept) job.host.notify({ type: 'finding', finding });
-  return {
-    kind: 'findings',
-    version: FINDINGS_VERSION,
-    account: null,
-    asOf: job.now.toISOString(),
-    generator: { name: 'keyshift', version: VERSION },
-    scan: { target: 'host', roots: [result.root], history: false, maxFileSize },
-    stats: documentStats(result.stats, suppressed),
-    problems: result.problems,
-    findings: suppressed.kept,
-  };
+  return findingsDocument(
+    {
+      scan: { target: 'host', roots: [result.root], history: false, maxFileSize },
+      stats: documentStats(result.stats, suppressed),
+      problems: result.problems,
+      findings: suppressed.kept,
+    },
+    job.now,
+  );
 }
 
 /** The document's counters: processes whose environment was closed count as unreadable. */

@@ -2,6 +2,7 @@
 // forward slashes) and, for history, where it came from. scan-repo turns these into Findings.
 import type { DetectedCredential } from '../../detect/types.js';
 import type { GitProvenance } from '../../model/location.js';
+import { credentialSubject } from '../credential-finding.js';
 
 export interface LocatedDetection {
   path: string;
@@ -9,10 +10,6 @@ export interface LocatedDetection {
   git?: GitProvenance;
 }
 
-/** The credential a detection is about: the rule and the key ID or the secret's fingerprint. */
-export function credentialSubject(detection: DetectedCredential): string {
-  return detection.keyId ?? detection.secretFingerprint ?? '';
-}
 
 /** One credential at one path, as a map key. */
 export function credentialAtPath(path: string, detection: DetectedCredential): string {

@@ -2,8 +2,8 @@
 // suppression, optional account resolution, and the findings document.
 import { join } from 'node:path';
 import type { IoHost } from '../../io/host.js';
-import { FINDINGS_VERSION, type FindingsDocument } from '../../model/findings-document.js';
-import { VERSION } from '../../version.js';
+import type { FindingsDocument } from '../../model/findings-document.js';
+import { findingsDocument } from '../build-findings-document.js';
 import type { AwsConnection } from '../../aws/connection.js';
 import { loadIgnoreFile, type IgnoreRules } from '../suppression/ignore-file.js';
 import type { Finding } from '../../model/finding.js';
@@ -67,18 +67,16 @@ export async function runRepoScanJob(job: RepoScanJob): Promise<FindingsDocument
     findings = await resolveAccounts(findings, job.resolve, job.env ?? {}, job.signal);
   }
   for (const finding of findings) job.host.notify({ type: 'finding', finding });
-  return {
-    kind: 'findings',
-    version: FINDINGS_VERSION,
-    account: null,
-    asOf: job.now.toISOString(),
-    generator: { name: 'keyshift', version: VERSION },
-    scan: { target: 'repo', roots: result.roots, history: job.history, maxFileSize: job.maxFileSize },
-    stats: {
-      ...result.stats,
-      suppressed: { ...result.stats.suppressed, ignoreFile: counts.ignoreFile, baseline: counts.baseline },
+  return findingsDocument(
+    {
+      scan: { target: 'repo', roots: result.roots, history: job.history, maxFileSize: job.maxFileSize },
+      stats: {
+        ...result.stats,
+        suppressed: { ...result.stats.suppressed, ignoreFile: counts.ignoreFile, baseline: counts.baseline },
+      },
+      problems: result.problems,
+      findings,
     },
-    problems: result.problems,
-    findings,
-  };
+    job.now,
+  );
 }

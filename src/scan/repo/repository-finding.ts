@@ -1,11 +1,11 @@
-// A detection in a repository as a Finding: the fingerprint (rule + key ID or secret
-// fingerprint + path, never the line or commit, so baselines survive edits), the account
-// decoded from the key ID, and the repository location.
-import { decodeAccountId, findingFingerprint } from '../../detect/index.js';
+// A detection in a repository as a Finding: the shared credential finding (fingerprint over
+// rule + key ID or secret fingerprint + path, never the line or commit, so baselines survive
+// edits; the account decoded from the key ID) at a repository location.
+import { findingFingerprint } from '../../detect/index.js';
 import type { DetectedCredential } from '../../detect/types.js';
 import type { Finding } from '../../model/finding.js';
 import type { GitProvenance } from '../../model/location.js';
-import { credentialSubject } from './located-detection.js';
+import { credentialFinding, credentialSubject } from '../credential-finding.js';
 
 export function fingerprintOf(path: string, detection: DetectedCredential): string {
   return findingFingerprint(detection.rule, credentialSubject(detection), path);
@@ -22,13 +22,5 @@ export interface RepositoryPlace {
 
 export function repositoryFinding(detection: DetectedCredential, place: RepositoryPlace): Finding {
   const { root, path, line, column, inWorkingTree, git } = place;
-  return {
-    fingerprint: fingerprintOf(path, detection),
-    rule: detection.rule,
-    severity: detection.severity,
-    ...(detection.keyId !== undefined && { keyId: detection.keyId, account: decodeAccountId(detection.keyId) }),
-    ...(detection.keyKind !== undefined && { keyKind: detection.keyKind }),
-    ...(detection.secretFingerprint !== undefined && { secretFingerprint: detection.secretFingerprint }),
-    location: { type: 'repository', root, path, line, column, inWorkingTree, ...(git && { git }) },
-  };
+  return credentialFinding(detection, path, { type: 'repository', root, path, line, column, inWorkingTree, ...(git && { git }) });
 }

@@ -21,7 +21,8 @@ import { findFirstIntroductions, type Introduction } from './first-introductions
 import type { GitOptions } from './git-process.js';
 import { streamGitPipeline } from './git-process.js';
 import { blobsAtHead, readHead } from './head-state.js';
-import { credentialAtPath, credentialSubject, type LocatedDetection } from './located-detection.js';
+import { credentialSubject } from '../credential-finding.js';
+import { credentialAtPath, type LocatedDetection } from './located-detection.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import { olderStashEntries, refsContaining } from './reachability.js';
 import { emptyStats } from './scan-stats.js';

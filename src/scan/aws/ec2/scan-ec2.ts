@@ -5,31 +5,21 @@
 // so the same account gives the same document whatever order the answers came in.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { AwsContext } from '../../../aws/aws-context.js';
-import type { IoHost } from '../../../io/host.js';
 import type { Finding } from '../../../model/finding.js';
 import type { InventoryDocument, InventoryFinding } from '../../../model/inventory.js';
 import type { Location } from '../../../model/location.js';
-import type { IncompleteParts } from '../partial-access.js';
 import { CallLimiter } from './call-limiter.js';
 import { instanceFindings, launchTemplateFindings } from './ec2-findings.js';
 import { Ec2Progress } from './ec2-progress.js';
 import { scanRegion, type RegionInventory } from './scan-region.js';
 
 /** EC2's request limits are per account and region; ten in flight stays well within them. */
+import type { AwsScanPartInput } from '../scan-part-input.js';
+
 export const DEFAULT_EC2_CONCURRENCY = 10;
 
-export interface Ec2ScanInput {
-  aws: AwsContext;
-  host: IoHost;
-  incomplete: IncompleteParts;
-  regions: string[];
-  /** the scan's clock; EC2 facts carry their own dates, so nothing here is aged yet */
-  now: Date;
-  signal?: AbortSignal | undefined;
-  /** AWS calls in flight at once, across regions */
-  concurrency?: number | undefined;
-}
+/** concurrency counts AWS calls in flight across all regions */
+export type Ec2ScanInput = AwsScanPartInput;
 
 export interface Ec2ScanResult {
   ec2: InventoryDocument['ec2'];

@@ -4,11 +4,8 @@
 // that name a key holder; and the findings about keys. The parts that do not depend on each
 // other are read side by side. Instance profiles' instances are left empty: the caller fills
 // them from EC2.
-import type { AwsContext } from '../../../aws/aws-context.js';
 import { throwIfAborted } from '../../../errors.js';
-import type { IoHost } from '../../../io/host.js';
 import type { AssumableRole, InventoryDocument, InventoryFinding, ResourceGrant } from '../../../model/inventory.js';
-import type { IncompleteParts } from '../partial-access.js';
 import { accessKeyFindings } from './key-findings.js';
 import { readAccessKeys } from './access-keys.js';
 import { partitionOf, readCaller, readQuotas } from './account.js';
@@ -24,17 +21,10 @@ import { readResourcePolicies } from './resource-policies.js';
 import { rootKeyFindings, rootKeysFromReport } from './root-keys.js';
 import { DEFAULT_SERVICE_LAST_ACCESSED_WAIT, readServiceLastAccessed, type ServiceLastAccessedWait } from './service-last-accessed.js';
 
-export interface IamScanInput {
-  aws: AwsContext;
-  host: IoHost;
-  incomplete: IncompleteParts;
-  /** the regions whose resource policies are read */
-  regions: string[];
-  /** the clock for key ages and "unused for 90 days" */
-  now: Date;
-  signal?: AbortSignal | undefined;
-  /** requests in flight per service (default 4) */
-  concurrency?: number | undefined;
+/** regions are those whose resource policies are read; concurrency is per service (default 4) */
+import type { AwsScanPartInput } from '../scan-part-input.js';
+
+export interface IamScanInput extends AwsScanPartInput {
   /** how waits for IAM's report jobs sleep; tests pass one that returns at once */
   sleep?: Sleep | undefined;
   serviceLastAccessedWait?: Partial<ServiceLastAccessedWait> | undefined;
