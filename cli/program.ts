@@ -10,6 +10,7 @@ import { INVENTORY_FORMATS, REPORT_FORMATS, SEVERITIES } from './commands/choice
 import type { ScanRepoOptions } from './commands/scan-repo.js';
 import type { ScanAwsOptions } from './commands/scan-aws.js';
 import type { ScanHostOptions } from './commands/scan-host.js';
+import type { UsageOptions } from './commands/usage.js';
 import { collect, parseAsOf } from './parse/as-of.js';
 
 export interface ProgramDeps {
@@ -132,6 +133,26 @@ Examples:
 `,
     )
     .action(withContext((ctx, opts: ScanAwsOptions) => import('./commands/scan-aws.js').then((m) => m.runScanAws(ctx, opts))));
+
+  program
+    .command('usage')
+    .description('learn from CloudTrail which IAM actions each access key really uses, from where, and what the evidence cannot see')
+    .requiredOption('--from <source>', 'a folder or file of CloudTrail logs (S3 delivery layout, JSON, JSON Lines); repeatable', collect)
+    .option('--since <date>', 'only events at or after this time (ISO 8601)', parseAsOf)
+    .option('--until <date>', 'only events before this time (ISO 8601)', parseAsOf)
+    .option('--keys <ids>', 'only these access key IDs (comma-separated), and the temporary keys they obtained', (v: string) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .option('--inventory <file>', 'an inventory from `keyshift scan aws`: attributes sources to instances and finds evidence gaps')
+    .addOption(new Option('--format <format>', 'stdout format').choices(INVENTORY_FORMATS).default('summary'))
+    .option('-o, --output <file>', 'write the usage JSON to a file (the summary still goes to stdout)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ keyshift usage --from ./trail --inventory inventory.json --json > usage.json
+  $ keyshift usage --from ./AWSLogs --since 2026-10-01 --until 2026-11-01 --keys AKIA...,AKIA...
+`,
+    )
+    .action(withContext((ctx, opts: UsageOptions) => import('./commands/usage.js').then((m) => m.runUsage(ctx, opts))));
 
   program
     .command('permissions')

@@ -1,0 +1,22 @@
+// Usage learning: CloudTrail records in, per-key usage out.
+export { SkipCounter, type CloudTrailEvent, type EventSource, type SkipReason, type TimeWindow } from './cloudtrail-event.js';
+export type { EvidenceStats, TrailSelectors } from './evidence-stats.js';
+export { eventTimeMs, isoTime } from './event-time.js';
+export { localDirectorySource } from './sources/local-directory.js';
+export { parseLogBytes, parseLogStream, RecordSink } from './sources/parse-log-file.js';
+export {
+  dateFolderSpan,
+  deliveryOutsideWindow,
+  insideWindow,
+  isRegionName,
+  LATE_DELIVERY_MS,
+  logFileOutsideWindow,
+  parseLogFileName,
+  windowBounds,
+  type LogFileName,
+  type WindowBounds,
+} from './sources/log-layout.js';
+export { iamActionNames, iamActionsFor, iamServicePrefix, stripApiVersion, type IamActionUse } from './event-to-action.js';
+export { partitionOf, resourcesFor, s3KeyPattern, S3_PREFIX_MAX_FOLDERS, sqsQueueArn } from './resources.js';
+export { compareVersions, describeUserAgent, type ToolVersion, type UserAgentInfo } from './user-agent.js';
+export { isDeniedError, isTemporaryKey, UsageAggregator, type AggregateResult, type AggregatorOptions } from './aggregate.js';
