@@ -137,19 +137,32 @@ Examples:
   program
     .command('usage')
     .description('learn from CloudTrail which IAM actions each access key really uses, from where, and what the evidence cannot see')
-    .requiredOption('--from <source>', 'a folder or file of CloudTrail logs (S3 delivery layout, JSON, JSON Lines); repeatable', collect)
+    .option('--from <source>', 'a folder or file of CloudTrail logs, s3://bucket/prefix, lookup-events, athena, or athena-result:FILE.csv (repeatable)', collect)
     .option('--since <date>', 'only events at or after this time (ISO 8601)', parseAsOf)
     .option('--until <date>', 'only events before this time (ISO 8601)', parseAsOf)
     .option('--keys <ids>', 'only these access key IDs (comma-separated), and the temporary keys they obtained', (v: string) => v.split(',').map((k) => k.trim()).filter(Boolean))
     .option('--inventory <file>', 'an inventory from `keyshift scan aws`: attributes sources to instances and finds evidence gaps')
     .addOption(new Option('--format <format>', 'stdout format').choices(INVENTORY_FORMATS).default('summary'))
     .option('-o, --output <file>', 'write the usage JSON to a file (the summary still goes to stdout)')
+    .option('--profile <name>', 'AWS profile for s3://, lookup-events and athena')
+    .option('--region <region>', 'region(s) for lookup-events and the trails\' selectors (repeatable)', collect)
+    .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
+    .option('--athena-database <name>', 'the Athena database of the CloudTrail table')
+    .option('--athena-table <name>', 'the CloudTrail table')
+    .addOption(new Option('--athena-partitioning <kind>', 'how the table is partitioned').choices(['none', 'timestamp', 'year-month-day']))
+    .option('--athena-workgroup <name>', 'the Athena workgroup')
+    .option('--athena-output <s3url>', 'where Athena writes the result, when the workgroup sets none')
+    .option('--athena-run', 'with --from athena: run the query on Athena and read its result')
+    .option('--athena-query', 'print the Athena SQL for the window and keys, and exit')
     .addHelpText(
       'after',
       `
 Examples:
   $ keyshift usage --from ./trail --inventory inventory.json --json > usage.json
-  $ keyshift usage --from ./AWSLogs --since 2026-10-01 --until 2026-11-01 --keys AKIA...,AKIA...
+  $ keyshift usage --from s3://org-trail/AWSLogs/ --since 2026-10-01 --inventory inventory.json -o usage.json
+  $ keyshift usage --from lookup-events --region eu-west-1 --keys AKIA...
+  $ keyshift usage --athena-query --athena-database trails --athena-table cloudtrail_logs --since 2026-10-01
+  $ keyshift usage --from athena-result:result.csv --inventory inventory.json
 `,
     )
     .action(withContext((ctx, opts: UsageOptions) => import('./commands/usage.js').then((m) => m.runUsage(ctx, opts))));
@@ -157,7 +170,7 @@ Examples:
   program
     .command('permissions')
     .description('print the least-privilege IAM policy keyshift needs for a job')
-    .argument('[job]', 'the job: scan', 'scan')
+    .argument('[job]', 'the job: scan (scan aws, usage), athena (usage --athena-run)', 'scan')
     .addHelpText(
       'after',
       `

@@ -3,8 +3,10 @@
 // is listed here, so the policy cannot drift from the code.
 import { EC2_CALLS } from '../scan/aws/ec2/ec2-calls.js';
 import { IAM_CALLS } from '../scan/aws/iam/iam-calls.js';
+import { USAGE_CALLS } from '../usage/sources/usage-calls.js';
 
-export type CallUse = 'scan' | 'apply';
+/** scan: read-only; athena: what `usage --athena-run` adds (Athena writes its result to S3); apply: changes */
+export type CallUse = 'scan' | 'athena' | 'apply';
 
 export interface AwsCall {
   /** the IAM action, e.g. iam:GetAccountAuthorizationDetails */
@@ -20,8 +22,10 @@ export const AWS_CALLS: readonly AwsCall[] = [
   { action: 'sts:GetAccessKeyInfo', commands: ['GetAccessKeyInfoCommand'], use: 'scan', why: 'scan repo --resolve: the account of a found key ID' },
   ...IAM_CALLS,
   ...EC2_CALLS,
+  ...USAGE_CALLS,
 ];
 
 export function callsFor(use: CallUse): AwsCall[] {
-  return AWS_CALLS.filter((c) => c.use === use || (use === 'apply' && c.use === 'scan'));
+  // every job also needs what the read-only scan needs
+  return AWS_CALLS.filter((c) => c.use === use || c.use === 'scan');
 }

@@ -17,7 +17,8 @@ export interface PolicyDocument {
 
 export function permissionsPolicy(use: CallUse): PolicyDocument {
   const actions = [...new Set(callsFor(use).map((c) => c.action))].sort();
-  // the scan only reads; every read action is listed by name (no service:* wildcards)
-  const statement: PolicyStatement = { Sid: use === 'scan' ? 'KeyshiftScanReadOnly' : 'KeyshiftApply', Effect: 'Allow', Action: actions, Resource: '*' };
+  // every action is listed by name (no service:* wildcards)
+  const sid = { scan: 'KeyshiftScanReadOnly', athena: 'KeyshiftUsageAthena', apply: 'KeyshiftApply' }[use];
+  const statement: PolicyStatement = { Sid: sid, Effect: 'Allow', Action: actions, Resource: '*' };
   return { Version: '2012-10-17', Statement: [statement] };
 }

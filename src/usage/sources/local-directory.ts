@@ -2,8 +2,9 @@
 // it), the organization-trail layout, or any tree of .json / .json.gz / JSON Lines files.
 // Date folders under CloudTrail/<region>/ and CloudTrail file names are read before anything
 // is opened, so years, months, days and files outside the window are never read. Files are
-// read one at a time, in name order (the same input always gives the same skips), each
-// streamed and decompressed as it is read.
+// parsed one at a time, in name order (the same input always gives the same skips); the next
+// file is read and decompressed while the current one is parsed (see read-ahead.ts), and
+// files too big for that are streamed.
 import type { Dirent } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -20,7 +21,8 @@ import {
   windowBounds,
   type WindowBounds,
 } from './log-layout.js';
-import { parseLogStream, RecordSink } from './parse-log-file.js';
+import { parseLogBytes, parseLogStream, RecordSink } from './parse-log-file.js';
+import { isFileSystemError, loadAhead, READ_AHEAD_MAX_BYTES, type LoadedLogFile } from './read-ahead.js';
 
 const LOG_FILE_EXTENSION = /\.(?:json|jsonl|ndjson)(?:\.gz)?$/i;
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -75,41 +77,30 @@ function rootPlace(absolute: string, b: WindowBounds): Place | 'prune' {
   return place;
 }
 
-function isUnreadable(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
-}
-
 interface ReadState {
   sink: RecordSink;
   bounds: WindowBounds;
   files: number;
-  /** real paths of folders entered, so a symbolic link loop is walked once */
-  visited: Set<string>;
+  /** real paths of the root and of folders entered through symbolic links */
+  walked: Set<string>;
   signal: AbortSignal | undefined;
+  readAheadMaxBytes: number;
 }
 
-async function readFile(path: string, state: ReadState): Promise<void> {
-  throwIfAborted(state.signal);
-  state.files++;
-  try {
-    await parseLogStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), state.sink);
-  } catch (e) {
-    if (!isUnreadable(e)) throw e;
-    state.sink.skips.add('unreadable');
-  }
+/** Whether a real path is one already walked, or inside one. */
+function alreadyWalked(real: string, walked: Set<string>): boolean {
+  for (const w of walked) if (real === w || real.startsWith(w.endsWith(sep) ? w : w + sep)) return true;
+  return false;
 }
 
-async function walk(dir: string, place: Place, state: ReadState): Promise<void> {
+/** The log files under a folder, in name order, leaving out what the layout says is outside the window. */
+async function* logFiles(dir: string, place: Place, state: ReadState): AsyncGenerator<string> {
   throwIfAborted(state.signal);
   let entries: Dirent[];
   try {
-    const real = await realpath(dir);
-    if (state.visited.has(real)) return;
-    state.visited.add(real);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    if (!isUnreadable(e)) throw e;
+    if (!isFileSystemError(e)) throw e;
     state.sink.skips.add('unreadable');
     return;
   }
@@ -121,22 +112,69 @@ async function walk(dir: string, place: Place, state: ReadState): Promise<void> 
     if (entry.isSymbolicLink()) {
       try {
         const target = await stat(path);
-        isDirectory = target.isDirectory();
         isFile = target.isFile();
+        isDirectory = target.isDirectory();
+        if (isDirectory) {
+          // a loop, or a second way into files already read, always passes through a link
+          const real = await realpath(path);
+          if (alreadyWalked(real, state.walked)) continue;
+          state.walked.add(real);
+        }
       } catch {
         continue; // a dangling link is not part of the evidence
       }
     }
     if (isDirectory) {
       const next = childPlace(place, entry.name, state.bounds);
-      if (next !== 'prune' && next !== 'skip') await walk(path, next, state);
+      if (next !== 'prune' && next !== 'skip') yield* logFiles(path, next, state);
     } else if (isFile && LOG_FILE_EXTENSION.test(entry.name) && !isDigestFileName(entry.name) && !logFileOutsideWindow(entry.name, state.bounds)) {
-      await readFile(path, state);
+      yield path;
     }
   }
 }
 
-async function readLocal(root: string, window: TimeWindow, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
+async function parseLoaded(file: LoadedLogFile, state: ReadState): Promise<void> {
+  throwIfAborted(state.signal);
+  state.files++;
+  switch (file.kind) {
+    case 'bytes':
+      await parseLogBytes(file.bytes, state.sink);
+      return;
+    case 'corrupt-gzip':
+    case 'unreadable':
+      state.sink.skips.add(file.kind);
+      return;
+    case 'stream':
+      try {
+        await parseLogStream(createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES }), state.sink);
+      } catch (e) {
+        if (!isFileSystemError(e)) throw e;
+        state.sink.skips.add('unreadable');
+      }
+  }
+}
+
+/** Parses the files one at a time, in order, loading the next while the current one is parsed. */
+async function parseAll(paths: AsyncIterable<string>, state: ReadState): Promise<void> {
+  let current: Promise<LoadedLogFile> | null = null;
+  for await (const path of paths) {
+    const next = loadAhead(path, state.readAheadMaxBytes);
+    if (current !== null) await parseLoaded(await current, state);
+    current = next;
+  }
+  if (current !== null) await parseLoaded(await current, state);
+}
+
+async function* single(path: string): AsyncGenerator<string> {
+  yield path;
+}
+
+export interface LocalDirectoryOptions {
+  /** files larger than this (as stored) are streamed rather than loaded ahead; default READ_AHEAD_MAX_BYTES */
+  readAheadMaxBytes?: number;
+}
+
+async function readLocal(root: string, window: TimeWindow, options: LocalDirectoryOptions, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
   const absolute = resolve(root);
   let rootStat;
   try {
@@ -144,12 +182,13 @@ async function readLocal(root: string, window: TimeWindow, onEvent: (event: Clou
   } catch (e) {
     throw badInput(`cannot read CloudTrail logs from ${root}: no such file or directory`, 'check the --from path; it should be a folder of log files, such as one synced from the trail bucket', e);
   }
-  const state: ReadState = { sink: new RecordSink(window, skips, onEvent), bounds: windowBounds(window), files: 0, visited: new Set(), signal };
+  const state: ReadState = { sink: new RecordSink(window, skips, onEvent), bounds: windowBounds(window), files: 0, walked: new Set(), signal, readAheadMaxBytes: options.readAheadMaxBytes ?? READ_AHEAD_MAX_BYTES };
   if (rootStat.isFile()) {
-    if (!logFileOutsideWindow(basename(absolute), state.bounds)) await readFile(absolute, state);
+    if (!logFileOutsideWindow(basename(absolute), state.bounds)) await parseAll(single(absolute), state);
   } else if (rootStat.isDirectory()) {
     const place = rootPlace(absolute, state.bounds);
-    if (place !== 'prune') await walk(absolute, place, state);
+    state.walked.add(await realpath(absolute));
+    if (place !== 'prune') await parseAll(logFiles(absolute, place, state), state);
   } else {
     throw badInput(`cannot read CloudTrail logs from ${root}: not a file or directory`, 'point --from at a folder of log files');
   }
@@ -157,9 +196,9 @@ async function readLocal(root: string, window: TimeWindow, onEvent: (event: Clou
 }
 
 /** CloudTrail log files under a local path (a folder, or one file). A path that does not exist is bad input. */
-export function localDirectorySource(path: string, window: TimeWindow): EventSource {
+export function localDirectorySource(path: string, window: TimeWindow, options: LocalDirectoryOptions = {}): EventSource {
   return {
     description: { type: 'directory', location: path },
-    read: (onEvent, skips, signal) => readLocal(path, window, onEvent, skips, signal),
+    read: (onEvent, skips, signal) => readLocal(path, window, options, onEvent, skips, signal),
   };
 }
