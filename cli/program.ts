@@ -121,6 +121,7 @@ Examples:
     .addOption(new Option('--format <format>', 'stdout format').choices(INVENTORY_FORMATS).default('summary'))
     .option('-o, --output <file>', 'write the inventory JSON to a file (the summary still goes to stdout)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
+    .option('--ssm', 'also scan the hosts of managed Linux instances with keyshift\'s host payload through SSM Run Command (needs `keyshift permissions ssm`)')
     .option('--concurrency <n>', 'regions scanned at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 4)
     .addHelpText(
       'after',
@@ -170,7 +171,7 @@ Examples:
   program
     .command('permissions')
     .description('print the least-privilege IAM policy keyshift needs for a job')
-    .argument('[job]', 'the job: scan (scan aws, usage), athena (usage --athena-run)', 'scan')
+    .argument('[job]', 'the job: scan (scan aws, usage), athena (usage --athena-run), ssm (scan aws --ssm)', 'scan')
     .addHelpText(
       'after',
       `

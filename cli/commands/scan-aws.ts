@@ -18,6 +18,7 @@ export interface ScanAwsOptions {
   output?: string;
   failOn?: Severity;
   concurrency: number;
+  ssm?: boolean;
 }
 
 export async function runScanAws(ctx: CliContext, opts: ScanAwsOptions): Promise<number> {
@@ -32,6 +33,7 @@ export async function runScanAws(ctx: CliContext, opts: ScanAwsOptions): Promise
     signal: ctx.signal,
     now: opts.asOf ?? ctx.now(),
     concurrency: opts.concurrency,
+    ssm: opts.ssm === true,
   });
   ctx.host.close();
   if (ctx.mode.debug) {

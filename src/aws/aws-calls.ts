@@ -3,10 +3,14 @@
 // is listed here, so the policy cannot drift from the code.
 import { EC2_CALLS } from '../scan/aws/ec2/ec2-calls.js';
 import { IAM_CALLS } from '../scan/aws/iam/iam-calls.js';
+import { SSM_CALLS } from '../scan/aws/ssm/ssm-calls.js';
 import { USAGE_CALLS } from '../usage/sources/usage-calls.js';
 
-/** scan: read-only; athena: what `usage --athena-run` adds (Athena writes its result to S3); apply: changes */
-export type CallUse = 'scan' | 'athena' | 'apply';
+/**
+ * scan: read-only; athena: what `usage --athena-run` adds (Athena writes its result to S3);
+ * ssm: what `scan aws --ssm` adds (it runs the host payload on instances); apply: changes
+ */
+export type CallUse = 'scan' | 'athena' | 'ssm' | 'apply';
 
 export interface AwsCall {
   /** the IAM action, e.g. iam:GetAccountAuthorizationDetails */
@@ -23,6 +27,7 @@ export const AWS_CALLS: readonly AwsCall[] = [
   ...IAM_CALLS,
   ...EC2_CALLS,
   ...USAGE_CALLS,
+  ...SSM_CALLS,
 ];
 
 export function callsFor(use: CallUse): AwsCall[] {

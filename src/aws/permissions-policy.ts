@@ -18,7 +18,7 @@ export interface PolicyDocument {
 export function permissionsPolicy(use: CallUse): PolicyDocument {
   const actions = [...new Set(callsFor(use).map((c) => c.action))].sort();
   // every action is listed by name (no service:* wildcards)
-  const sid = { scan: 'KeyshiftScanReadOnly', athena: 'KeyshiftUsageAthena', apply: 'KeyshiftApply' }[use];
+  const sid = { scan: 'KeyshiftScanReadOnly', athena: 'KeyshiftUsageAthena', ssm: 'KeyshiftScanHostsViaSsm', apply: 'KeyshiftApply' }[use];
   const statement: PolicyStatement = { Sid: sid, Effect: 'Allow', Action: actions, Resource: '*' };
   return { Version: '2012-10-17', Statement: [statement] };
 }

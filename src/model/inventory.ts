@@ -305,8 +305,19 @@ export const InventoryDocument = z.object({
     natGateways: z.array(NatGateway),
     vpcEndpoints: z.array(VpcEndpoint),
   }),
-  /** static keys found in user data, launch templates and launch configurations */
+  /** static keys found in user data, launch templates and launch configurations, and on hosts (--ssm) */
   credentials: z.array(Finding),
+  /** with --ssm: every instance's host scan status; never a silent "clean" */
+  hostScans: z
+    .array(
+      z.object({
+        instanceId: z.string(),
+        region: z.string(),
+        status: z.enum(['scanned', 'not-managed', 'not-linux', 'failed']),
+        reason: z.string().optional(),
+      }),
+    )
+    .default([]),
   findings: z.array(InventoryFinding),
   incomplete: z.array(IncompletePart),
 });

@@ -3,6 +3,9 @@
 // regions, when, and the longest quiet period between its calls — plus the work done under
 // temporary keys it obtained (role chains).
 //
+// A record counts once, or as many calls as it stands for when a source aggregated them
+// before (Athena rows: see sources/aggregate-row.ts).
+//
 // Memory grows with the number of distinct (key, action, resource), (key, source),
 // (key, user agent) and (key, region) tuples and with the days a key was active (a 180-byte
 // minute bitmap per key per day), never with the number of events.
@@ -13,12 +16,14 @@
 // work is reported under the key at the root of the chain, as a TemporarySession. Temporary
 // (ASIA) keys not linked to a long-term key are not reported: they belong to roles (instance
 // profiles, Lambda, SSO), not to a static key; finish() counts them.
-import type { DeniedUse, KeyUsage, SourceUse, TemporarySession, UserAgentUse } from '../model/usage.js';
+import type { ActionUse, DeniedUse, KeyUsage, SourceUse, TemporarySession, UserAgentUse } from '../model/usage.js';
 import type { CloudTrailEvent } from './cloudtrail-event.js';
 import type { EvidenceStats } from './evidence-stats.js';
 import { eventTimeMs, isoTime } from './event-time.js';
-import { iamActionsFor, iamServicePrefix } from './event-to-action.js';
+import { forEachIamAction, iamServicePrefix } from './event-to-action.js';
 import { MinuteSet } from './minute-set.js';
+// an Athena aggregate row stands for many calls: the weight its records carry
+import { eventCount } from './sources/aggregate-row.js';
 import { describeUserAgent } from './user-agent.js';
 
 type ChainVia = TemporarySession['via'];
@@ -45,8 +50,8 @@ class Tally {
   calls = 0;
   first = Infinity;
   last = -Infinity;
-  add(t: number): void {
-    this.calls++;
+  add(t: number, calls: number): void {
+    this.calls += calls;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
   }
@@ -73,17 +78,118 @@ class SourceTally extends Tally {
 
 type Principal = KeyUsage['principal'];
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Calls by name (user agent, region), remembering the last name counted: a key's records
+ * mostly repeat the one before, and comparing with it is cheaper than hashing a new string.
+ */
+class Counts {
+  readonly byName = new Map<string, { calls: number }>();
+  private lastName: string | null = null;
+  private last = { calls: 0 };
+
+  add(name: string, calls: number): void {
+    if (name !== this.lastName) {
+      let counter = this.byName.get(name);
+      if (counter === undefined) {
+        counter = { calls: 0 };
+        this.byName.set(name, counter);
+      }
+      this.lastName = name;
+      this.last = counter;
+    }
+    this.last.calls += calls;
+  }
+
+  /** Most used first, then by name: the order a reader wants and the same on every run. */
+  sorted(): [string, number][] {
+    return [...this.byName].map(([name, c]): [string, number] => [name, c.calls]).sort(([a, ca], [b, cb]) => cb - ca || byText(a, b));
+  }
+}
+
 class KeyState {
   readonly principal: Principal = { type: 'Unknown', arn: null, userName: null, accountId: null };
   readonly activity = new Tally();
   readonly minutes = new MinuteSet();
-  readonly actions = new Map<string, ActionTally>();
+  /** action -> resource -> tally: the action strings are shared, so only the resource is hashed per record */
+  readonly actions = new Map<string, Map<string, ActionTally>>();
+  /** action, error code and resource -> tally (refusals are rare) */
   readonly denied = new Map<string, ActionTally>();
-  readonly sources = new Map<string, SourceTally>();
-  readonly userAgents = new Map<string, number>();
-  readonly regions = new Map<string, number>();
+  /** source -> VPC endpoint ('' for none) -> tally */
+  readonly sources = new Map<string, Map<string, SourceTally>>();
+  readonly userAgents = new Counts();
+  readonly regions = new Counts();
+  /** the time of the record being added, for the visitor below */
+  now = 0;
+  /** the calls the record being added stands for (1, or more for an Athena aggregate row) */
+  weight = 1;
+  /** the error code of the record being added when it was refused, else null */
+  deniedCode: string | null = null;
+  // the last action and source tallied: records of a key mostly repeat the one before
+  private lastAction: string | null = null;
+  private lastResource: string | null = null;
+  private lastActionTally: ActionTally | null = null;
+  private lastSource: string | null = null;
+  private lastEndpoint: string | null = null;
+  private lastSourceTally: SourceTally | null = null;
+
+  /** Tallies one (action, resource) of the record being added; a bound method, so no closure per record. */
+  readonly tallyAction = (action: string, resource: string): void => {
+    const code = this.deniedCode;
+    if (code !== null) {
+      const k = `${action}\u0000${code}\u0000${resource}`;
+      let denied = this.denied.get(k);
+      if (denied === undefined) {
+        denied = new ActionTally(action, resource, code);
+        this.denied.set(k, denied);
+      }
+      denied.add(this.now, this.weight);
+      return;
+    }
+    let tally = this.lastActionTally;
+    if (tally === null || action !== this.lastAction || resource !== this.lastResource) {
+      let byResource = this.actions.get(action);
+      if (byResource === undefined) {
+        byResource = new Map();
+        this.actions.set(action, byResource);
+      }
+      tally = byResource.get(resource) ?? null;
+      if (tally === null) {
+        tally = new ActionTally(action, resource, '');
+        byResource.set(resource, tally);
+      }
+      this.lastAction = action;
+      this.lastResource = tally.resource;
+      this.lastActionTally = tally;
+    }
+    tally.add(this.now, this.weight);
+  };
+
+  tallySource(source: string, endpoint: string): void {
+    let tally = this.lastSourceTally;
+    if (tally === null || source !== this.lastSource || endpoint !== this.lastEndpoint) {
+      let byEndpoint = this.sources.get(source);
+      if (byEndpoint === undefined) {
+        byEndpoint = new Map();
+        this.sources.set(source, byEndpoint);
+      }
+      tally = byEndpoint.get(endpoint) ?? null;
+      if (tally === null) {
+        tally = new SourceTally(source, endpoint === '' ? null : endpoint);
+        byEndpoint.set(endpoint, tally);
+      }
+      this.lastSource = tally.source;
+      this.lastEndpoint = endpoint;
+      this.lastSourceTally = tally;
+    }
+    tally.add(this.now, this.weight);
+  }
+
+  private principalComplete = false;
 
   notePrincipal(identity: CloudTrailEvent['userIdentity']): void {
+    if (this.principalComplete) return;
     // a key belongs to one principal; fields missing from some records are filled from others
     const p = this.principal;
     if (p.type === 'Unknown' && typeof identity.type === 'string') p.type = identity.type;
@@ -91,6 +197,7 @@ class KeyState {
     const userName = identity.userName ?? identity.sessionContext?.sessionIssuer?.userName;
     if (p.userName === null && typeof userName === 'string') p.userName = userName;
     if (p.accountId === null && typeof identity.accountId === 'string') p.accountId = identity.accountId;
+    this.principalComplete = p.type !== 'Unknown' && p.arn !== null && p.userName !== null && p.accountId !== null;
   }
 }
 
@@ -112,12 +219,6 @@ export interface AggregateResult {
   unlinkedTemporaryKeys: number;
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
@@ -133,8 +234,9 @@ function chainLinkOf(event: CloudTrailEvent, parent: string): [string, ChainLink
   return [child, { parent, via, roleArn }];
 }
 
-function actionUses(map: Map<string, ActionTally>) {
+function actionUses(map: Map<string, Map<string, ActionTally>>): ActionUse[] {
   return [...map.values()]
+    .flatMap((byResource) => [...byResource.values()])
     .sort((a, b) => byText(a.action, b.action) || byText(a.resource, b.resource) || byText(a.errorCode, b.errorCode))
     .map((t) => ({ action: t.action, resource: t.resource, calls: t.calls, firstSeen: isoTime(t.first), lastSeen: isoTime(t.last) }));
 }
@@ -145,21 +247,21 @@ function deniedUses(map: Map<string, ActionTally>): DeniedUse[] {
     .map((t) => ({ action: t.action, resource: t.resource, calls: t.calls, firstSeen: isoTime(t.first), lastSeen: isoTime(t.last), errorCode: t.errorCode }));
 }
 
-/** Most used first, then by name: the order a reader wants and the same on every run. */
-function countedEntries(map: Map<string, number>): [string, number][] {
-  return [...map].sort(([a, ca], [b, cb]) => cb - ca || byText(a, b));
-}
-
 export class UsageAggregator {
   private readonly states = new Map<string, KeyState>();
   private readonly links = new Map<string, ChainLink>();
   private readonly filter: ReadonlySet<string> | null;
+  private lastKeyId: string | null = null;
+  private lastState: KeyState | undefined = undefined;
   // evidence as a whole, for coverage
   private events = 0;
   private first = Infinity;
   private last = -Infinity;
   private readonly regions = new Set<string>();
-  private readonly services = new Set<string>();
+  /** mapped to IAM service prefixes in finish(): few distinct values, millions of records */
+  private readonly eventSources = new Set<string>();
+  private lastRegion = '';
+  private lastEventSource = '';
   private managementEvents = 0;
   private dataEvents = 0;
   private readOnlyEvents = 0;
@@ -172,7 +274,8 @@ export class UsageAggregator {
   add(event: CloudTrailEvent): void {
     const t = eventTimeMs(event.eventTime);
     if (Number.isNaN(t)) return; // sources check times; a caller feeding records directly may not
-    this.noteEvidence(event, t);
+    const n = eventCount(event);
+    this.noteEvidence(event, t, n);
 
     const keyId = str(event.userIdentity.accessKeyId);
     if (keyId === null) return;
@@ -181,56 +284,43 @@ export class UsageAggregator {
     // temporary keys are kept until finish() knows whether a selected key obtained them
     if (this.filter !== null && !this.filter.has(keyId) && !isTemporaryKey(keyId)) return;
 
-    let state = this.states.get(keyId);
+    // consecutive records are often the same key's
+    let state = keyId === this.lastKeyId ? this.lastState : this.states.get(keyId);
     if (state === undefined) {
       state = new KeyState();
       this.states.set(keyId, state);
     }
+    this.lastKeyId = keyId;
+    this.lastState = state;
     state.notePrincipal(event.userIdentity);
-    state.activity.add(t);
+    state.activity.add(t, n);
     state.minutes.add(t);
 
     const errorCode = str(event.errorCode);
-    const denied = errorCode !== null && isDeniedError(errorCode);
-    const target = denied ? state.denied : state.actions;
-    const code = denied ? errorCode : '';
-    for (const use of iamActionsFor(event)) {
-      const k = `${use.action}\u0000${code}\u0000${use.resource}`;
-      let tally = target.get(k);
-      if (tally === undefined) {
-        tally = new ActionTally(use.action, use.resource, code);
-        target.set(k, tally);
-      }
-      tally.add(t);
-    }
+    state.now = t;
+    state.weight = n;
+    state.deniedCode = errorCode !== null && isDeniedError(errorCode) ? errorCode : null;
+    forEachIamAction(event, state.tallyAction);
 
     const source = str(event.sourceIPAddress);
-    if (source !== null) {
-      const vpce = str(event.vpcEndpointId);
-      const k = `${source}\u0000${vpce ?? ''}`;
-      let tally = state.sources.get(k);
-      if (tally === undefined) {
-        tally = new SourceTally(source, vpce);
-        state.sources.set(k, tally);
-      }
-      tally.add(t);
-    }
+    if (source !== null) state.tallySource(source, str(event.vpcEndpointId) ?? '');
     const userAgent = str(event.userAgent);
-    if (userAgent !== null) bump(state.userAgents, userAgent);
-    bump(state.regions, event.awsRegion);
+    if (userAgent !== null) state.userAgents.add(userAgent, n);
+    state.regions.add(event.awsRegion, n);
   }
 
-  private noteEvidence(event: CloudTrailEvent, t: number): void {
-    this.events++;
+  private noteEvidence(event: CloudTrailEvent, t: number, n: number): void {
+    this.events += n;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
-    this.regions.add(event.awsRegion);
-    this.services.add(iamServicePrefix(event.eventSource));
+    // a set lookup hashes the string: skip it when the value repeats the last record's
+    if (event.awsRegion !== this.lastRegion) this.regions.add((this.lastRegion = event.awsRegion));
+    if (event.eventSource !== this.lastEventSource) this.eventSources.add((this.lastEventSource = event.eventSource));
     // records before eventVersion 1.06 carry neither field: they were all management events
-    if (event.managementEvent === false || event.eventCategory === 'Data') this.dataEvents++;
-    else this.managementEvents++;
-    if (event.readOnly === true) this.readOnlyEvents++;
-    else if (event.readOnly === false) this.writeEvents++;
+    if (event.managementEvent === false || event.eventCategory === 'Data') this.dataEvents += n;
+    else this.managementEvents += n;
+    if (event.readOnly === true) this.readOnlyEvents += n;
+    else if (event.readOnly === false) this.writeEvents += n;
   }
 
   /** The key at the root of a temporary key's chain, or null when the chain does not reach a long-term key. */
@@ -246,6 +336,7 @@ export class UsageAggregator {
 
   private keyUsage(accessKeyId: string, state: KeyState, sessions: TemporarySession[]): KeyUsage {
     const sources: SourceUse[] = [...state.sources.values()]
+      .flatMap((byEndpoint) => [...byEndpoint.values()])
       .sort((a, b) => b.calls - a.calls || byText(a.source, b.source) || byText(a.vpcEndpointId ?? '', b.vpcEndpointId ?? ''))
       .map((s) => ({
         source: s.source,
@@ -256,7 +347,7 @@ export class UsageAggregator {
         // the attribution step replaces this when an inventory is given
         attribution: { kind: 'uncovered', confidence: 'none', reason: 'no inventory given' },
       }));
-    const userAgents: UserAgentUse[] = countedEntries(state.userAgents).map(([userAgent, calls]) => ({ userAgent, ...describeUserAgent(userAgent), calls }));
+    const userAgents: UserAgentUse[] = state.userAgents.sorted().map(([userAgent, calls]) => ({ userAgent, ...describeUserAgent(userAgent), calls }));
     const calls = state.activity.calls;
     return {
       accessKeyId,
@@ -269,7 +360,7 @@ export class UsageAggregator {
       denied: deniedUses(state.denied),
       sources,
       userAgents,
-      regions: countedEntries(state.regions).map(([region, n]) => ({ region, calls: n })),
+      regions: state.regions.sorted().map(([region, n]) => ({ region, calls: n })),
       sessions,
       uncovered: sources.some((s) => s.attribution.kind === 'uncovered'),
     };
@@ -309,7 +400,7 @@ export class UsageAggregator {
       firstEvent: this.events > 0 ? isoTime(this.first) : null,
       lastEvent: this.events > 0 ? isoTime(this.last) : null,
       regions: [...this.regions].sort(byText),
-      services: [...this.services].sort(byText),
+      services: [...new Set([...this.eventSources].map(iamServicePrefix))].sort(byText),
       managementEvents: this.managementEvents,
       dataEvents: this.dataEvents,
       readOnlyEvents: this.readOnlyEvents,

@@ -207,29 +207,45 @@ interface Operation {
   service: string;
   operation: string;
   names: readonly string[];
+  /** service:name for each name, built once */
+  actions: readonly string[];
 }
 
-/** Distinct (eventSource, eventName) pairs are few; remembering them saves the lookups per record. */
-const operations = new Map<string, Operation>();
+/**
+ * Distinct (eventSource, eventName) pairs are few: each is worked out once. Looked up by two
+ * maps rather than a joined string, which would be built and hashed for every record.
+ */
+const operations = new Map<string, Map<string, Operation>>();
+let operationCount = 0;
 const OPERATIONS_LIMIT = 50_000;
 
 function operationOf(eventSource: string, eventName: string): Operation {
-  const cacheKey = `${eventSource} ${eventName}`;
-  let op = operations.get(cacheKey);
+  let byName = operations.get(eventSource);
+  if (byName === undefined) {
+    byName = new Map();
+    operations.set(eventSource, byName);
+  }
+  let op = byName.get(eventName);
   if (op === undefined) {
     const service = iamServicePrefix(eventSource);
     const operation = stripApiVersion(eventName);
-    op = { service, operation, names: baseActionNames(service, operation) };
-    if (operations.size >= OPERATIONS_LIMIT) operations.clear();
-    operations.set(cacheKey, op);
+    const names = baseActionNames(service, operation);
+    op = { service, operation, names, actions: names.map((n) => `${service}:${n}`) };
+    if (++operationCount > OPERATIONS_LIMIT) {
+      // only hostile input has this many: start over rather than grow
+      operations.clear();
+      operationCount = 1;
+      byName = new Map();
+      operations.set(eventSource, byName);
+    }
+    byName.set(eventName, op);
   }
   return op;
 }
 
 /** The IAM actions an eventSource + eventName maps to, ignoring parameters (service:Action). */
 export function iamActionNames(eventSource: string, eventName: string): string[] {
-  const op = operationOf(eventSource, eventName);
-  return op.names.map((n) => `${op.service}:${n}`);
+  return [...operationOf(eventSource, eventName).actions];
 }
 
 type Params = Record<string, unknown>;
@@ -333,25 +349,47 @@ function dedupe(list: IamActionUse[]): IamActionUse[] {
   });
 }
 
-/** The IAM actions a record needed, each with the resource it applies to; [] for calls that need no permission. */
-export function iamActionsFor(event: CloudTrailEvent): IamActionUse[] {
-  const op = operationOf(event.eventSource, event.eventName);
-  if (op.names.length === 0) return [];
-  const p = typeof event.requestParameters === 'object' && event.requestParameters !== null ? event.requestParameters : {};
+/** The uses of records whose permissions depend on their parameters; null for the rest. */
+function parameterDependentUses(event: CloudTrailEvent, op: Operation, p: Params): IamActionUse[] | null {
   switch (op.service) {
     case 's3':
-      return dedupe(s3Uses(event, op, p));
+      if (typeof p.versionId === 'string' || op.operation === 'CopyObject' || op.operation === 'UploadPartCopy') return dedupe(s3Uses(event, op, p));
+      return null;
     case 'kms':
-      if (op.operation === 'ReEncrypt') return kmsReEncryptUses(event, p);
-      break;
+      return op.operation === 'ReEncrypt' ? kmsReEncryptUses(event, p) : null;
     case 'dynamodb':
       if (op.operation === 'TransactGetItems' || op.operation === 'TransactWriteItems') return dedupe(dynamodbTransactUses(event, op, p));
       if (op.operation === 'ExecuteStatement' || op.operation === 'BatchExecuteStatement' || op.operation === 'ExecuteTransaction') return dedupe(dynamodbPartiqlUses(event, op, p));
-      break;
+      return null;
+    default:
+      return null;
   }
+}
+
+const NO_PARAMETERS: Params = {};
+
+/**
+ * Calls `visit` with each IAM action a record needed and the resource it applies to (nothing for
+ * calls that need no permission). The aggregator's path: no arrays of results per record.
+ */
+export function forEachIamAction(event: CloudTrailEvent, visit: (action: string, resource: string) => void): void {
+  const op = operationOf(event.eventSource, event.eventName);
+  if (op.names.length === 0) return;
+  const p = typeof event.requestParameters === 'object' && event.requestParameters !== null ? event.requestParameters : NO_PARAMETERS;
+  const special = parameterDependentUses(event, op, p);
+  if (special !== null) {
+    for (const u of special) visit(u.action, u.resource);
+    return;
+  }
+  // resourcesFor gives distinct resources, and names are distinct: no duplicates here
+  for (let i = 0; i < op.names.length; i++) for (const resource of resourcesFor(event, op.service, op.names[i]!)) visit(op.actions[i]!, resource);
+}
+
+/** The IAM actions a record needed, each with the resource it applies to; [] for calls that need no permission. */
+export function iamActionsFor(event: CloudTrailEvent): IamActionUse[] {
   const out: IamActionUse[] = [];
-  for (const name of op.names) out.push(...uses(event, op.service, name));
-  return dedupe(out);
+  forEachIamAction(event, (action, resource) => out.push({ action, resource }));
+  return out;
 }
 
 /** Every action the tables above can produce (service:Action), for the catalog test. */

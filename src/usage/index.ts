@@ -2,7 +2,8 @@
 export { SkipCounter, type CloudTrailEvent, type EventSource, type SkipReason, type TimeWindow } from './cloudtrail-event.js';
 export type { EvidenceStats, TrailSelectors } from './evidence-stats.js';
 export { eventTimeMs, isoTime } from './event-time.js';
-export { localDirectorySource } from './sources/local-directory.js';
+export { localDirectorySource, type LocalDirectoryOptions } from './sources/local-directory.js';
+export { READ_AHEAD_MAX_BYTES } from './sources/read-ahead.js';
 export { parseLogBytes, parseLogStream, RecordSink } from './sources/parse-log-file.js';
 export {
   dateFolderSpan,
@@ -16,7 +17,7 @@ export {
   type LogFileName,
   type WindowBounds,
 } from './sources/log-layout.js';
-export { iamActionNames, iamActionsFor, iamServicePrefix, stripApiVersion, type IamActionUse } from './event-to-action.js';
-export { partitionOf, resourcesFor, s3KeyPattern, S3_PREFIX_MAX_FOLDERS, sqsQueueArn } from './resources.js';
+export { forEachIamAction, iamActionNames, iamActionsFor, iamServicePrefix, stripApiVersion, type IamActionUse } from './event-to-action.js';
+export { arnContext, partitionOf, resourcesFor, s3KeyPattern, S3_PREFIX_MAX_FOLDERS, sqsQueueArn, type ArnContext } from './resources.js';
 export { compareVersions, describeUserAgent, type ToolVersion, type UserAgentInfo } from './user-agent.js';
 export { isDeniedError, isTemporaryKey, UsageAggregator, type AggregateResult, type AggregatorOptions } from './aggregate.js';

@@ -9,14 +9,23 @@ const WORDS_PER_DAY = MINUTES_PER_DAY / 32;
 
 export class MinuteSet {
   private readonly days = new Map<number, Uint32Array>();
+  // calls come in bursts: the day of the last call is usually the day of the next
+  private lastDay = NaN;
+  private lastBits: Uint32Array = new Uint32Array(0);
 
   add(ms: number): void {
     const minute = Math.floor(ms / MINUTE_MS);
     const day = Math.floor(minute / MINUTES_PER_DAY);
-    let bits = this.days.get(day);
-    if (bits === undefined) {
-      bits = new Uint32Array(WORDS_PER_DAY);
-      this.days.set(day, bits);
+    let bits = this.lastBits;
+    if (day !== this.lastDay) {
+      let found = this.days.get(day);
+      if (found === undefined) {
+        found = new Uint32Array(WORDS_PER_DAY);
+        this.days.set(day, found);
+      }
+      bits = found;
+      this.lastDay = day;
+      this.lastBits = found;
     }
     const m = minute - day * MINUTES_PER_DAY;
     bits[m >>> 5]! |= 1 << (m & 31);

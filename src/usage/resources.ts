@@ -44,27 +44,25 @@ export function arnContext(event: CloudTrailEvent): ArnContext {
 // uploads/3f2a8c1e-…/img.png -> uploads/*;  logs/app/17/x -> logs/app/*.
 export const S3_PREFIX_MAX_FOLDERS = 3;
 
-const GENERATED_SEGMENT = [
-  /\d{4}/, // years, dates, times, long numbers
-  /^\d+$/, // any number
-  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, // UUID
-  /(?=[0-9a-f]*\d)[0-9a-f]{12,}/i, // hashes, hex ids
-  /[*?$]/, // would be read as an IAM wildcard or policy variable
-];
+// one pattern for all the tests of rule 3 (it runs for every object a trail records): a run of
+// 4+ digits; all digits; a hex run of 12+ with a digit (covers UUIDs, hashes, hex ids); * ? $
+const GENERATED_SEGMENT = /\d{4}|^\d+$|(?=[0-9a-f]*\d)[0-9a-f]{12}|[*?$]/i;
 
 function looksGenerated(segment: string): boolean {
-  return segment === '' || GENERATED_SEGMENT.some((re) => re.test(segment));
+  return segment === '' || GENERATED_SEGMENT.test(segment);
 }
 
 /** The generalised prefix pattern of an object key (see the rule above), ending in '*'. */
 export function s3KeyPattern(key: string): string {
-  const folders = key.split('/').slice(0, -1);
-  const kept: string[] = [];
-  for (const folder of folders) {
-    if (kept.length === S3_PREFIX_MAX_FOLDERS || looksGenerated(folder)) break;
-    kept.push(folder);
+  let end = 0; // the kept prefix is key.slice(0, end), always ending before a '/'
+  let start = 0;
+  for (let kept = 0; kept < S3_PREFIX_MAX_FOLDERS; kept++) {
+    const slash = key.indexOf('/', start);
+    if (slash < 0 || looksGenerated(key.slice(start, slash))) break;
+    end = slash;
+    start = slash + 1;
   }
-  return kept.length === 0 ? '*' : `${kept.join('/')}/*`;
+  return end === 0 ? '*' : `${key.slice(0, end)}/*`;
 }
 
 export function s3BucketArn(partition: string, bucket: string): string {
@@ -79,8 +77,16 @@ export function s3ObjectArn(partition: string, bucket: string, key: string | und
 /** S3 actions on objects (their resource is an object ARN); the rest act on buckets or the account. */
 const S3_OBJECT_ACTION = /^(?:(?:Get|Put|Delete|Restore|Replicate)Object|AbortMultipartUpload$|ListMultipartUploadParts$)/;
 
+const s3ObjectActions = new Map<string, boolean>();
+
+/** Whether an S3 action's resource is an object (remembered per action name: there are a few dozen). */
 export function isS3ObjectAction(action: string): boolean {
-  return S3_OBJECT_ACTION.test(action);
+  let known = s3ObjectActions.get(action);
+  if (known === undefined) {
+    known = S3_OBJECT_ACTION.test(action);
+    if (s3ObjectActions.size < 1000) s3ObjectActions.set(action, known);
+  }
+  return known;
 }
 
 /** CopyObject's x-amz-copy-source: "bucket/key" or "/bucket/key", URL-encoded, maybe with ?versionId=. */
@@ -156,16 +162,12 @@ function dynamodbResources(p: Params, ctx: ArnContext): string[] {
 }
 
 /** https://sqs.us-east-1.amazonaws.com/123456789012/name (or the legacy queue.amazonaws.com hosts) -> arn:aws:sqs:us-east-1:123456789012:name */
+const QUEUE_URL = /^https?:\/\/([^/]+)\/(\d{12})\/([^/?#]+)\/?(?:[?#].*)?$/;
+
 export function sqsQueueArn(queueUrl: string, ctx: ArnContext): string | null {
-  let url: URL;
-  try {
-    url = new URL(queueUrl);
-  } catch {
-    return null;
-  }
-  const [account, name] = url.pathname.split('/').filter((s) => s !== '');
-  if (account === undefined || name === undefined || !/^\d{12}$/.test(account)) return null;
-  const host = url.hostname;
+  const m = QUEUE_URL.exec(queueUrl);
+  if (m === null) return null;
+  const [, host, account, name] = m as unknown as [string, string, string, string];
   const region = /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(host)?.[1] ?? /^([a-z0-9-]+)\.queue\.amazonaws\.com/.exec(host)?.[1] ?? ctx.region;
   return `arn:${partitionOf(region)}:sqs:${region}:${account}:${name}`;
 }
@@ -200,7 +202,7 @@ export function kmsKeyArn(keyId: string, ctx: ArnContext): string {
 function kmsResources(event: CloudTrailEvent, p: Params, ctx: ArnContext): string[] {
   // CloudTrail resolves aliases to the key in `resources`; permissions are on the key
   const fromRecord = recordResourceArns(event).filter((arn) => arn.includes(':key/'));
-  if (fromRecord.length > 0) return fromRecord;
+  if (fromRecord.length > 0) return [...new Set(fromRecord)];
   const keyId = str(p.keyId);
   return keyId === undefined ? [] : [kmsKeyArn(keyId, ctx)];
 }

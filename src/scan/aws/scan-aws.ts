@@ -10,6 +10,9 @@ import { resolveRegions } from './ec2/regions.js';
 import { scanEc2 } from './ec2/scan-ec2.js';
 import { scanIam } from './iam/scan-iam.js';
 import { IncompleteParts } from './partial-access.js';
+import { scanHostsViaSsm } from './ssm/scan-hosts-via-ssm.js';
+import type { SsmHostScan } from './ssm/ssm-host-scan.js';
+import type { Ec2Instance } from '../../model/inventory.js';
 
 export interface AwsScanJob {
   connection: AwsConnection;
@@ -20,6 +23,8 @@ export interface AwsScanJob {
   signal?: AbortSignal;
   now: Date;
   concurrency?: number;
+  /** also scan the hosts of managed Linux instances through SSM Run Command */
+  ssm?: boolean;
 }
 
 export interface AwsScanResult {
@@ -38,6 +43,7 @@ export async function runAwsScanJob(job: AwsScanJob): Promise<AwsScanResult> {
     const iam = await scanIam({ aws, host: job.host, incomplete, regions, now: job.now, signal: job.signal });
     job.host.notify({ type: 'phase', phase: 'ec2', message: `reading EC2 in ${regions.length} region(s)` });
     const ec2 = await scanEc2({ aws, host: job.host, incomplete, regions, now: job.now, signal: job.signal, concurrency: job.concurrency });
+    const hostScans = job.ssm ? await scanHostsOfInstances(aws, ec2.ec2.instances, job) : [];
     const instancesByProfile = new Map<string, string[]>();
     for (const i of ec2.ec2.instances) {
       if (!i.instanceProfile) continue;
@@ -61,7 +67,8 @@ export async function runAwsScanJob(job: AwsScanJob): Promise<AwsScanResult> {
       resourceGrants: iam.resourceGrants,
       assumableRoles: iam.assumableRoles,
       ec2: ec2.ec2,
-      credentials: ec2.credentials,
+      credentials: [...ec2.credentials, ...hostScans.flatMap((h) => h.findings)],
+      hostScans: hostScans.map(({ instanceId, region, status, reason }) => ({ instanceId, region, status, ...(reason !== undefined && { reason }) })),
       findings: [...iam.findings, ...ec2.findings],
       incomplete: incomplete.parts,
     };
@@ -69,4 +76,19 @@ export async function runAwsScanJob(job: AwsScanJob): Promise<AwsScanResult> {
   } finally {
     aws.destroy();
   }
+}
+
+/** The host scan of every running instance, region by region, through SSM Run Command. */
+async function scanHostsOfInstances(aws: AwsContext, instances: readonly Ec2Instance[], job: AwsScanJob): Promise<SsmHostScan[]> {
+  const byRegion = new Map<string, Ec2Instance[]>();
+  for (const i of instances) {
+    if (i.state !== 'running') continue;
+    byRegion.set(i.region, [...(byRegion.get(i.region) ?? []), i]);
+  }
+  const scans: SsmHostScan[] = [];
+  for (const [region, list] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    job.host.notify({ type: 'phase', phase: 'ssm', message: `scanning ${list.length} host(s) in ${region} through SSM` });
+    scans.push(...(await scanHostsViaSsm(aws, { region, instances: list.map((i) => ({ instanceId: i.instanceId, platform: i.platform })), host: job.host })));
+  }
+  return scans;
 }

@@ -8,11 +8,10 @@ import { posix } from 'node:path';
 import { throwIfAborted } from '../../errors.js';
 import { effectiveAssignments, type Assignment } from './assignment.js';
 import { walkAppDirs } from './app-dirs.js';
-import { parseComposeFile, type ComposeService } from './compose-file.js';
+import { ComposeSyntaxError, parseComposeFile, type ComposeService } from './compose-file.js';
 import { detectInEnvironment } from './credential-clusters.js';
 import { asNamedValue, environmentReading, fileSightings } from './file-sightings.js';
 import type { HostScanContext } from './host-scan-context.js';
-import { YamlSubsetError } from './mini-yaml.js';
 import { findRoleBlockers } from './role-blockers.js';
 import { scanStandaloneEnvFile } from './standalone-env.js';
 
@@ -39,7 +38,7 @@ export async function scanComposeFile(context: HostScanContext, path: string): P
   try {
     services = parseComposeFile(file.text, file.path);
   } catch (e) {
-    if (!(e instanceof YamlSubsetError)) throw e;
+    if (!(e instanceof ComposeSyntaxError)) throw e;
     context.host.notify({
       type: 'warning',
       code: 'compose-unparsed',

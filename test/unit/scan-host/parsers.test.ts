@@ -1,11 +1,10 @@
 // The host formats, each on its own: what is an assignment, its value as the program sees it
 // (quotes and escapes resolved), and where the value starts, so findings point at it.
 import { describe, expect, it } from 'vitest';
-import { parseComposeFile } from '../../../src/scan/host/compose-file.js';
+import { ComposeSyntaxError, parseComposeFile } from '../../../src/scan/host/compose-file.js';
 import { parseCrontab } from '../../../src/scan/host/crontab.js';
 import { parseEnvFile } from '../../../src/scan/host/env-file.js';
 import { parseIni } from '../../../src/scan/host/ini-file.js';
-import { parseYaml, YamlSubsetError } from '../../../src/scan/host/mini-yaml.js';
 import { parsePasswd } from '../../../src/scan/host/passwd.js';
 import { commandLineAssignments, environAssignments } from '../../../src/scan/host/processes.js';
 import { environmentAssignments, environmentFilePath, parseUnitFile } from '../../../src/scan/host/systemd-unit-file.js';
@@ -137,12 +136,55 @@ describe('docker-compose files', () => {
     expect(services.map((s) => s.envFiles.map((f) => `${f.path}${f.required ? '' : '?'}`))).toEqual([['.env.a'], ['one.env', './two.env?'], ['x.env', 'y.env']]);
   });
 
-  it('throws YamlSubsetError beyond the subset, and reads a file without services as none', () => {
-    expect(() => parseYaml('a: !!binary xyz\n')).toThrow(YamlSubsetError);
-    expect(() => parseYaml('a: "unterminated\n  more"\n')).toThrow(YamlSubsetError);
-    expect(() => parseYaml('a: 1\n    b: 2\n')).toThrow(YamlSubsetError);
+  it('reads what a hand-written subset could not: multi-line flow mappings and quoted values, block scalars, tags, anchored env_file lists', () => {
+    const text = [
+      'x-files: &files',
+      '  - base.env',
+      '  - path: extra.env',
+      '    required: false',
+      'x-env: &env {SHARED: one, OTHER: two}',
+      'services:',
+      '  api:',
+      '    environment: {',
+      '      <<: *env,',
+      '      OTHER: "overridden",',
+      '      LONG: "first',
+      '        second",',
+      '      NUMBER: 0x1F,',
+      '      DROPPED: !reset null',
+      '    }',
+      '    env_file: *files',
+      '  job:',
+      '    environment:',
+      '      SCRIPT: |',
+      '        echo one',
+      '        echo two',
+      '      TAGGED: !!str 42',
+      '      FLAG: true',
+    ].join('\n');
+    const services = parseComposeFile(text, '/srv/c.yml');
+    expect(services.map((s) => s.environment.map((e) => `${e.variable}=${e.value}@${e.line}:${e.column}`))).toEqual([
+      ['SHARED=one@5:22', 'OTHER=overridden@10:15', 'LONG=first second@11:14', 'NUMBER=0x1F@13:15'],
+      ['SCRIPT=echo one\necho two\n@20:9', 'TAGGED=42@22:21', 'FLAG=true@23:13'],
+    ]);
+    expect(services[0]!.envFiles.map((f) => `${f.path}${f.required ? '' : '?'}@${f.line}`)).toEqual(['base.env@2', 'extra.env?@3']);
+  });
+
+  it('throws ComposeSyntaxError, naming the line but never the text, on invalid YAML; reads a file without services as none', () => {
+    const secretLooking = 'wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzzzzzzzzz';
+    expect(() => parseComposeFile(`a: 1\n    b: 2\n`, '/c.yml')).toThrow(ComposeSyntaxError);
+    expect(() => parseComposeFile(`services:\n  a:\n    environment:\n      K: "${secretLooking}\n`, '/c.yml')).toThrow(/^line \d+: [^\n]*$/);
+    try {
+      parseComposeFile(`services:\n  a:\n    environment:\n      K: "${secretLooking}\n`, '/c.yml');
+    } catch (e) {
+      expect((e as Error).message).not.toContain(secretLooking.slice(0, 8));
+    }
+    expect(() => parseComposeFile('a: 1\na: 2\n', '/c.yml')).toThrow(ComposeSyntaxError);
     expect(parseComposeFile('version: "3"\n', '/c.yml')).toEqual([]);
-    expect(parseYaml('# nothing\n')).toBeUndefined();
+    expect(parseComposeFile('# nothing\n', '/c.yml')).toEqual([]);
+    expect(parseComposeFile('services: [a, b]\n', '/c.yml')).toEqual([]);
+    // a second document is not compose's: only the first is read
+    expect(parseComposeFile('services:\n  a:\n    environment: [A=1]\n---\nservices:\n  b: {}\n', '/c.yml').map((s) => s.name)).toEqual(['a']);
   });
 });
 

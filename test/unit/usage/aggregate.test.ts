@@ -5,6 +5,7 @@ import { KeyUsage } from '../../../src/model/usage.js';
 import { UsageAggregator } from '../../../src/usage/aggregate.js';
 import type { CloudTrailEvent } from '../../../src/usage/cloudtrail-event.js';
 import { MinuteSet } from '../../../src/usage/minute-set.js';
+import { EVENT_COUNT, type CountedEvent } from '../../../src/usage/sources/aggregate-row.js';
 import { ACCOUNT, assumedRole, assumeRoleEvent, ctEvent, getSessionTokenEvent, iamUser } from '../../helpers/cloudtrail.js';
 import { fakeKeyId } from '../../helpers/fake-keys.js';
 
@@ -219,6 +220,18 @@ describe('filters and evidence', () => {
       readOnlyEvents: 2,
       writeEvents: 1,
     });
+  });
+
+  it('counts a record that stands for many calls (an Athena aggregate row) as that many', () => {
+    const key = fakeKeyId();
+    const first: CountedEvent = { ...ctEvent({ identity: iamUser(key), eventName: 'GetObject', time: '2024-05-01T00:00:00Z', requestParameters: { bucketName: 'b', key: 'k' } }), [EVENT_COUNT]: 41 };
+    const last: CountedEvent = { ...ctEvent({ identity: iamUser(key), eventName: 'GetObject', time: '2024-05-03T00:00:00Z', requestParameters: { bucketName: 'b', key: 'k' } }), [EVENT_COUNT]: 1 };
+    const { keys, stats } = aggregate([first, last]);
+    const usage = keys[0]!;
+    expect(usage.totalCalls).toBe(42);
+    expect(usage.actions).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::b/*', calls: 42, firstSeen: '2024-05-01T00:00:00Z', lastSeen: '2024-05-03T00:00:00Z' }]);
+    expect([usage.sources[0]!.calls, usage.userAgents[0]!.calls, usage.regions[0]!.calls]).toEqual([42, 42, 42]);
+    expect(stats.events).toBe(42);
   });
 
   it('orders keys by ID', () => {
