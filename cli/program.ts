@@ -11,6 +11,7 @@ import type { ScanRepoOptions } from './commands/scan-repo.js';
 import type { ScanAwsOptions } from './commands/scan-aws.js';
 import type { ScanHostOptions } from './commands/scan-host.js';
 import type { UsageOptions } from './commands/usage.js';
+import type { PlanCommandOptions } from './commands/plan.js';
 import { collect, parseAsOf } from './parse/as-of.js';
 
 export interface ProgramDeps {
@@ -167,6 +168,48 @@ Examples:
 `,
     )
     .action(withContext((ctx, opts: UsageOptions) => import('./commands/usage.js').then((m) => m.runUsage(ctx, opts))));
+
+  const plan = program
+    .command('plan')
+    .description('plan one least-privilege role and instance profile per workload, as a reviewable dry run (no AWS calls)')
+    // not commander-required: `plan show` is a subcommand and must not need them
+    .option('--inventory <file>', 'the inventory from `keyshift scan aws` (required)')
+    .option('--usage <file>', 'the usage from `keyshift usage` (required)')
+    .option('--host-findings <file>', 'findings of `keyshift scan host` for the instances (repeatable)', collect)
+    .addOption(new Option('--format <format>', 'the plan as JSON, or a Markdown review report').choices(['json', 'markdown']).default('json'))
+    .addOption(new Option('--export <kind>', 'the roles, policies and profiles as infrastructure as code').choices(['terraform', 'cloudformation']))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--role-prefix <prefix>', 'prefix of role, policy and instance profile names')
+    .option('--role-path <path>', "IAM path of what keyshift creates (rollback finds keyshift's resources by it)")
+    .option('--permissions-boundary <arn>', 'permissions boundary for every new role')
+    .option('--tag <key=value>', 'a tag for every new role (repeatable)', collect)
+    .option('--hop-limit <n>', 'IMDSv2 hop limit (2 lets containers reach the metadata service)', (v) => Number.parseInt(v, 10))
+    .option('--imdsv2-soak-days <n>', 'days on role credentials before IMDSv2 is required', (v) => Number.parseInt(v, 10))
+    .option('--min-quiet-days <n>', "the old key's minimum quiet period before deactivation", (v) => Number.parseInt(v, 10))
+    .option('--include-denied', 'also grant actions the workload tried and was denied (when its current policies allow them)')
+    .option('--keys <ids>', 'only these access key IDs (comma-separated)', (v: string) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .option('--workloads <ids>', 'only these workloads (comma-separated)', (v: string) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .option('--allow-cloudformation', 'plan changes to CloudFormation-owned instances directly instead of exporting them')
+    .option('--accept-lint-errors', 'accept error-level policy lint findings (they block the workload otherwise)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ keyshift plan --inventory inventory.json --usage usage.json > plan.json
+  $ keyshift plan --inventory inventory.json --usage usage.json --format markdown -o plan.md
+  $ keyshift plan --inventory inventory.json --usage usage.json --export terraform -o keyshift.tf
+  $ keyshift plan show plan.json
+`,
+    )
+    .action(withContext((ctx, opts: PlanCommandOptions) => import('./commands/plan.js').then((m) => m.runPlan(ctx, opts))));
+  plan
+    .command('show')
+    .description('show a plan for people: workloads, keys and their decisions')
+    .argument('<plan>', 'a plan.json written by keyshift plan')
+    // not --format: the parent `plan` owns that option and commander would give it to the parent
+    .option('--markdown', 'the Markdown review report instead of tables')
+    .addHelpText('after', '\nExamples:\n  $ keyshift plan show plan.json\n  $ keyshift plan show --markdown plan.json > plan.md\n')
+    .action(withContext((ctx, path: string, opts: { markdown?: boolean }) => import('./commands/plan.js').then((m) => m.runPlanShow(ctx, path, opts))));
 
   program
     .command('permissions')
