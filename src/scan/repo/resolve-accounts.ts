@@ -1,6 +1,5 @@
 // --resolve: looks up the account of each key ID with sts:GetAccessKeyInfo, using the
 // operator's own credentials. A found secret is never used to call AWS: only key IDs are sent.
-import { GetAccessKeyInfoCommand, STSClient } from '@aws-sdk/client-sts';
 import { asAwsRefused } from '../../aws/aws-error.js';
 import { clientConfig, type AwsConnection } from '../../aws/connection.js';
 import { throwIfAborted } from '../../errors.js';
@@ -14,6 +13,8 @@ export async function resolveAccounts(
 ): Promise<Finding[]> {
   const keyIds = [...new Set(findings.flatMap((f) => (f.keyId ? [f.keyId] : [])))];
   if (keyIds.length === 0) return findings;
+  // loaded here, not at start-up: only --resolve needs the STS client
+  const { GetAccessKeyInfoCommand, STSClient } = await import('@aws-sdk/client-sts');
   const sts = new STSClient(clientConfig(conn, env));
   const accounts = new Map<string, string>();
   try {

@@ -1,8 +1,7 @@
 // Reads and scans working-tree files, one at a time: the per-file part of the working-tree
-// scan, run on the scan's own thread and, for large trees, on worker threads too (see
-// worktree-pool.ts). Binary files and files above the size limit are skipped and counted;
-// unreadable files are reported; content that is not UTF-8 is reported and still scanned
-// (as latin1).
+// scan (scan-worktree.ts). Binary files and files above the size limit are skipped and
+// counted; unreadable files are reported; content that is not UTF-8 is reported and still
+// scanned (as latin1).
 //
 // Files are read with synchronous calls (open, fstat, read, close): for the many small files
 // of a source tree they cost microseconds, while their promise-based versions cost several
@@ -17,7 +16,7 @@ import { prefilter } from './fast-prefilter.js';
 import type { LocatedDetection } from './located-detection.js';
 import { emptyStats } from './scan-stats.js';
 
-/** What the scan of some files adds to the whole: counters, problems and detections, in file order. */
+/** What the scan of some files adds up to: counters, problems and detections, in file order. */
 export interface WorktreeScanPart {
   stats: ScanStats;
   problems: ScanProblem[];
