@@ -7,7 +7,7 @@
 // status, and it never says `opted-in`; that status is tested with a recorded response.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsContext } from '../../src/aws/aws-context.js';
 import { isKeyshiftError } from '../../src/errors.js';
 import { RecordingHost } from '../../src/io/host.js';
@@ -15,20 +15,15 @@ import { resolveRegions } from '../../src/scan/aws/ec2/regions.js';
 import { scanEc2 } from '../../src/scan/aws/ec2/scan-ec2.js';
 import { IncompleteParts } from '../../src/scan/aws/partial-access.js';
 import { fakeKeyId, fakeSecret } from '../helpers/fake-keys.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { useMoto, type Moto } from '../helpers/moto.js';
 
 const LINUX_AMI = 'ami-760aaa0f';
 
+// AwsContext takes its region from `env`; the SDK's default chain reads credentials from process.env
+const motoServer = useMoto({ stubEnv: true });
 let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  for (const [name, value] of Object.entries(moto.env)) vi.stubEnv(name, value);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+beforeEach(() => {
+  moto = motoServer();
 });
 
 const clientConfig = (region: string) => ({ region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });

@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsContext } from '../../src/aws/aws-context.js';
 import { RecordingHost } from '../../src/io/host.js';
 import { Finding } from '../../src/model/finding.js';
@@ -37,23 +37,17 @@ import { EC2_CALLS } from '../../src/scan/aws/ec2/ec2-calls.js';
 import { scanEc2 } from '../../src/scan/aws/ec2/scan-ec2.js';
 import { IncompleteParts } from '../../src/scan/aws/partial-access.js';
 import { fakeKeyId, fakeSecret, secretPieces } from '../helpers/fake-keys.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { useMoto, type Moto } from '../helpers/moto.js';
 
 const LINUX_AMI = 'ami-760aaa0f'; // moto's Amazon Linux image
 const WINDOWS_AMI = 'ami-12c6146b'; // moto's Windows Server image
 const NOW = new Date('2026-01-15T12:00:00Z');
 
+// AwsContext takes its region from `env`; the SDK's default chain reads credentials from process.env
+const motoServer = useMoto({ stubEnv: true });
 let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  // AwsContext takes its region from `env`; the SDK's default chain reads credentials from process.env
-  for (const [name, value] of Object.entries(moto.env)) vi.stubEnv(name, value);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+beforeEach(() => {
+  moto = motoServer();
 });
 
 const clientConfig = (region: string) => ({ region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });

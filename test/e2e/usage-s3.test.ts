@@ -5,14 +5,14 @@
 // moto grants every call, so refusals and S3's wrong-region redirect are injected the same way.
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsContext } from '../../src/aws/aws-context.js';
 import { isKeyshiftError, type KeyshiftError } from '../../src/errors.js';
 import { SkipCounter, type CloudTrailEvent, type TimeWindow } from '../../src/usage/cloudtrail-event.js';
 import { parseS3Url, s3Source, type S3SourceOptions } from '../../src/usage/sources/s3-source.js';
 import { ctEvent, iamUser, trailFileName } from '../helpers/cloudtrail.js';
 import { fakeKeyId } from '../helpers/fake-keys.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { useMoto, type Moto } from '../helpers/moto.js';
 
 const BUCKET = 'org-trail-logs';
 const ACCOUNT = '123456789012';
@@ -21,16 +21,11 @@ const ORG = 'o-abcdefghij';
 const WINDOW: TimeWindow = { since: new Date('2024-05-02T00:00:00Z'), until: new Date('2024-05-04T00:00:00Z') };
 const NOW = Date.parse('2024-06-01T00:00:00Z');
 
+// AwsContext takes its region from `env`; the SDK's default chain reads credentials from process.env
+const motoServer = useMoto({ stubEnv: true });
 let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  for (const [name, value] of Object.entries(moto.env)) vi.stubEnv(name, value);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+beforeEach(() => {
+  moto = motoServer();
 });
 
 function seedClient(): S3Client {

@@ -4,24 +4,19 @@
 // call, so the refusal is injected with a middleware on the real client.
 import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsContext } from '../../src/aws/aws-context.js';
 import { isKeyshiftError } from '../../src/errors.js';
 import { readTrailSelectors, recordedBySelectors } from '../../src/usage/sources/trail-selectors.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { useMoto, type Moto } from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
 
+// AwsContext takes its region from `env`; the SDK's default chain reads credentials from process.env
+const motoServer = useMoto({ stubEnv: true });
 let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  for (const [name, value] of Object.entries(moto.env)) vi.stubEnv(name, value);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+beforeEach(() => {
+  moto = motoServer();
 });
 
 const config = (region: string) => ({ region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });

@@ -4,6 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -73,5 +74,31 @@ export async function startMoto(): Promise<Moto> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
+  };
+}
+
+/**
+ * One moto server for a test file: started before its tests, stopped after, reset before
+ * each test. With `stubEnv`, its credentials and region are put in process.env for code that
+ * uses the SDK's default chain in-process. Returns a getter: the server exists only once
+ * beforeAll has run.
+ */
+export function useMoto(options: { stubEnv?: boolean; resetEach?: boolean } = {}): () => Moto {
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    if (options.stubEnv) for (const [name, value] of Object.entries(moto.env)) vi.stubEnv(name, value);
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  if (options.resetEach !== false) {
+    beforeEach(async () => {
+      await moto?.reset();
+    });
+  }
+  return () => {
+    if (!moto) throw new Error('moto is used before beforeAll started it');
+    return moto;
   };
 }
