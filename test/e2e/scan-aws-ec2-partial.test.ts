@@ -209,3 +209,29 @@ describe('resolveRegions (moto)', () => {
     aws.destroy();
   });
 });
+
+describe('throttling', () => {
+  it('retries throttled calls with the SDK strategy and the scan completes', async () => {
+    const { ids } = await seedTwoRegions();
+    const { aws, incomplete, scan } = newScan();
+    // moto never throttles: the first two attempts of DescribeInstances in us-east-1 fail
+    // with AWS's throttling error below the SDK's retry middleware (deserialize step), so
+    // the real adaptive retry strategy sees them and tries again
+    const attempts = { n: 0 };
+    (aws.client(EC2Client, 'us-east-1') as unknown as { middlewareStack: { add(mw: unknown, o: { step: 'deserialize'; name: string }): void } }).middlewareStack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        if (context.commandName === 'DescribeInstancesCommand' && ++attempts.n <= 2) {
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'throttleDescribeInstances' },
+    );
+    const result = await scan(['us-east-1', 'eu-west-1']);
+    expect(attempts.n).toBeGreaterThanOrEqual(3);
+    expect(incomplete.parts).toEqual([]);
+    expect(result.ec2.instances.map((i) => i.instanceId).sort()).toEqual([...ids['us-east-1']!, ...ids['eu-west-1']!].sort());
+    // one logical call, however many attempts
+    expect(aws.calls.get('EC2Client DescribeInstancesCommand')).toBe(2);
+  });
+});
