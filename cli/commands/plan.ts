@@ -14,7 +14,8 @@ import { exportableRoles } from '../../src/plan/export/exportable-from-plan.js';
 import { exportTerraform } from '../../src/plan/export/terraform.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { writeResult } from '../output.js';
+import { writeResult, writeResultChunks } from '../output.js';
+import { planJsonChunks } from '../../src/plan/plan-json-chunks.js';
 import { renderPlanSummary } from '../views/plan-summary.js';
 
 export interface PlanCommandOptions {
@@ -91,6 +92,11 @@ export async function runPlan(ctx: CliContext, opts: PlanCommandOptions): Promis
   });
   for (const w of plan.warnings) ctx.host.notify({ type: 'warning', code: 'plan', message: w });
   ctx.host.close();
+  if (!opts.export && opts.format !== 'markdown') {
+    // streamed one workload at a time: a plan for thousands of instances is tens of MB
+    await writeResultChunks(planJsonChunks(plan), opts.output, ctx.streams);
+    return ExitCode.ok;
+  }
   let text: string;
   if (opts.export) {
     const { roles, leftOut } = exportableRoles(plan);
@@ -98,7 +104,7 @@ export async function runPlan(ctx: CliContext, opts: PlanCommandOptions): Promis
     const meta = { planId: plan.planId, account: plan.account };
     text = opts.export === 'terraform' ? exportTerraform(roles, meta) : exportCloudFormation(roles, meta);
   } else {
-    text = opts.format === 'markdown' ? formatPlanMarkdown(plan) : `${JSON.stringify(plan, null, 2)}\n`;
+    text = formatPlanMarkdown(plan);
   }
   await writeResult(text, opts.output, ctx.streams);
   return ExitCode.ok;

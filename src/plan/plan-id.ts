@@ -5,14 +5,16 @@
 // computePlanId, which leaves them out the same way.
 import { createHash } from 'node:crypto';
 import type { PlanDocument } from '../model/plan.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJsonChunks } from './canonical-json.js';
 
 export const PLAN_TAG = 'keyshift:plan';
 
 export function computePlanId(plan: Omit<PlanDocument, 'planId'> & { planId?: string }): string {
   const { planId: _ignored, ...content } = plan;
-  const hash = createHash('sha256').update(canonicalJson(withPlanTags(content, null))).digest('hex');
-  return `plan-${hash.slice(0, 16)}`;
+  // hashed piece by piece: the plan for thousands of instances is tens of MB of text
+  const hash = createHash('sha256');
+  for (const chunk of canonicalJsonChunks(withPlanTags(content, null))) hash.update(chunk);
+  return `plan-${hash.digest('hex').slice(0, 16)}`;
 }
 
 /** The plan with its ID set and every role's and created resource's tags carrying it. */
