@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { envelopeShape } from './envelope.js';
 import { Finding } from './finding.js';
 
-export const FINDINGS_VERSION = 1;
+export { FINDINGS_VERSION } from './findings-version.js';
 
 export const ScanProblem = z.object({
   /** the file, blob or ref that could not be read, relative to its root where possible */

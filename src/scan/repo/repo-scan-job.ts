@@ -7,8 +7,7 @@ import { findingsDocument } from '../build-findings-document.js';
 import type { AwsConnection } from '../../aws/connection.js';
 import { loadIgnoreFile, type IgnoreRules } from '../suppression/ignore-file.js';
 import type { Finding } from '../../model/finding.js';
-import { loadBaseline } from '../suppression/baseline.js';
-import { applySuppression } from '../suppression/apply-suppression.js';
+import type { SuppressionResult } from '../suppression/apply-suppression.js';
 import { resolveAccounts } from './resolve-accounts.js';
 import { scanRepo } from './scan-repo.js';
 
@@ -36,7 +35,17 @@ export async function runRepoScanJob(job: RepoScanJob): Promise<FindingsDocument
     if (!rules) rulesByRoot.set(root, (rules = loadIgnoreFile(join(root, '.keyshiftignore'), { explicit: false })));
     return rules;
   };
-  const baseline = job.baseline === undefined ? undefined : await loadBaseline(job.baseline);
+  // imported only when asked for: reading a baseline loads zod
+  // The baseline's modules load zod: imported only with --baseline. Without one, suppression
+  // is the ignore file's alone (what applySuppression does when given no baseline).
+  const baseline = job.baseline === undefined ? undefined : await (await import('../suppression/baseline.js')).loadBaseline(job.baseline);
+  const applySuppression =
+    baseline === undefined
+      ? (found: readonly Finding[], { ignoreRules }: { ignoreRules: IgnoreRules }): SuppressionResult => {
+          const kept = found.filter((f) => !ignoreRules.ignoresFinding(f));
+          return { kept, ignoreFile: found.length - kept.length, baseline: 0 };
+        }
+      : (await import('../suppression/apply-suppression.js')).applySuppression;
   job.host.notify({ type: 'phase', phase: 'scan', message: job.history ? 'scanning working tree and git history' : 'scanning working tree' });
   const result = await scanRepo({
     paths: job.paths,

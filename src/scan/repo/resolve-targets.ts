@@ -2,8 +2,8 @@
 // tree or not, or a git directory without a working tree (a bare repository). The root that
 // findings are relative to is the repository's top level when history is scanned (so working
 // tree and history paths agree), the given path otherwise.
-import { realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { badInput, KeyshiftError } from '../../errors.js';
 import { runGit } from './git-process.js';
 import { relativePath } from './walk-worktree.js';
@@ -46,7 +46,9 @@ export async function resolveTarget(given: string, history: boolean, signal?: Ab
     throw badInput(`cannot read ${given}: ${code ?? (e as Error).message}`, 'check the path and its permissions', e);
   }
   const directory = isDirectory ? real : dirname(real);
-  const location = await locateGit(directory, given, history, signal);
+  // Without --history git is only asked when the path may be inside a git directory (a bare
+  // repository, or .git itself): only then does the answer change what is scanned.
+  const location = history || (await mayBeInGitDirectory(directory)) ? await locateGit(directory, given, history, signal) : undefined;
 
   if (location && location.topLevel === undefined) {
     if (!history) {
@@ -71,6 +73,34 @@ export async function resolveTarget(given: string, history: boolean, signal?: Ab
 
 function notARepository(given: string): KeyshiftError {
   return badInput(`${given} is not in a git repository, so it has no history to scan`, 'drop --history to scan its files only');
+}
+
+/**
+ * Whether git, looking for a repository from `directory` upwards, could find a git directory
+ * that `directory` is inside (rather than a working tree around it). Git's own discovery:
+ * at each level, a `.git` entry means a working tree, stopping the search; a directory with
+ * HEAD, objects and refs is a git directory. False only where git would not find one, so
+ * that a plain directory, or one inside a working tree, is scanned without starting git.
+ * GIT_DIR and GIT_WORK_TREE change discovery: with either set, git is asked.
+ */
+async function mayBeInGitDirectory(directory: string): Promise<boolean> {
+  if (process.env['GIT_DIR'] !== undefined || process.env['GIT_WORK_TREE'] !== undefined) return true;
+  for (let dir = directory; ; dir = dirname(dir)) {
+    if (await exists(join(dir, '.git'))) return false;
+    if ((await exists(join(dir, 'HEAD'))) && (await exists(join(dir, 'objects'))) && (await exists(join(dir, 'refs')))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // anything but "not there" (a permission error, say): let git decide
+    return !(code === 'ENOENT' || code === 'ENOTDIR');
+  }
 }
 
 /**

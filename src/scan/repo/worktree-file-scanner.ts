@@ -12,7 +12,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { detectCredentials } from '../../detect/index.js';
 import type { ScanProblem, ScanStats } from '../../model/findings-document.js';
 import { isUtf8, looksBinary, textOf } from './blob-content.js';
-import { prefilter } from './fast-prefilter.js';
+import { mightContainCredential as prefilter } from '../../detect/index.js';
 import type { LocatedDetection } from './located-detection.js';
 import { emptyStats } from './scan-stats.js';
 

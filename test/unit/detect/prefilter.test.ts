@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectCredentials, mightContainCredential } from '../../../src/detect/index.js';
+import { containsDetectorString, planMatchesDetector } from '../../../src/detect/prefilter.js';
 import { BASE32, BASE64, urlEncode } from './samples.js';
 
 const chars = (alphabet: string, n: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: n, maxLength: n });
@@ -68,5 +69,29 @@ describe('mightContainCredential', () => {
 
   it.each(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'secret', 'Secret', 'SECRET'])('says maybe for %s', (needle) => {
     expect(mightContainCredential(Buffer.from(`${'x'.repeat(1000)}${needle}${'y'.repeat(1000)}`))).toBe(true);
+  });
+});
+
+describe('mightContainCredential, the fast search', () => {
+  it('its plan spells exactly the detector strings (else it falls back to the plain search)', () => {
+    expect(planMatchesDetector()).toBe(true);
+  });
+
+  // Buffers rich in the bytes the plan searches for and checks before a hit.
+  const rich = fc.array(fc.constantFrom('A', 'K', 'I', 'B', 'S', 'C', '3', 'T', 's', 'e', 'c', 'r', 't', 'E', 'R', 'x', '\n', 'é'), { maxLength: 80 });
+  it('gives the same answer as searching for each string in turn (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(rich.map((cs) => cs.join('')), fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
+        const buf = Buffer.from(text, 'utf8');
+        expect(mightContainCredential(buf)).toBe(containsDetectorString(buf));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'secret', 'Secret', 'SECRET'])('finds %s at the very start and end of a buffer', (needle) => {
+    expect(mightContainCredential(Buffer.from(needle))).toBe(true);
+    expect(mightContainCredential(Buffer.from(`xx${needle}`))).toBe(true);
+    expect(mightContainCredential(Buffer.from(needle.slice(1)))).toBe(false);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KeyshiftError } from '../../../src/errors.js';
 import { FindingsDocument } from '../../../src/model/findings-document.js';
 import { parseDocument } from '../../../src/model/read-document.js';
-import { formatFindingsJson } from '../../../src/report/findings-json.js';
+import { KEY_KINDS, RULE_IDS, SEVERITIES, formatFindingsJson } from '../../../src/report/findings-json.js';
+import { KeyKind, RuleId, Severity } from '../../../src/model/finding.js';
 import { sampleDocument } from './sample-document.js';
 
 const spec = { kind: 'findings', version: 1, schema: FindingsDocument } as const;
@@ -59,3 +60,44 @@ function reverseKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
 }
+
+describe('formatFindingsJson without zod', () => {
+  it('writes exactly what a parse through the zod schema gives', () => {
+    const { doc } = sampleDocument();
+    for (const d of [doc, reverseKeys(doc) as FindingsDocument]) {
+      expect(formatFindingsJson(d)).toBe(`${JSON.stringify(FindingsDocument.parse(d), null, 2)}\n`);
+    }
+  });
+
+  it('drops unknown fields at every level, as the schema does', () => {
+    const { doc } = sampleDocument();
+    const f = doc.findings[0]!;
+    const withExtra = {
+      ...doc,
+      secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      stats: { ...doc.stats, skipped: { ...doc.stats.skipped, raw: 'x1' } },
+      findings: [{ ...f, rawSecret: 'x2', location: { ...f.location, match: 'x3' } }],
+    } as unknown as FindingsDocument;
+    const text = formatFindingsJson(withExtra);
+    for (const leaked of ['wJalrXUtnFEMI', 'x1', 'x2', 'x3', 'rawSecret']) expect(text).not.toContain(leaked);
+    expect(text).toBe(`${JSON.stringify(FindingsDocument.parse(withExtra), null, 2)}\n`);
+  });
+
+  it('keeps the rule IDs, severities and key kinds of the model', () => {
+    expect([...RULE_IDS]).toEqual(RuleId.options);
+    expect([...SEVERITIES]).toEqual(Severity.options);
+    expect([...KEY_KINDS]).toEqual(KeyKind.options);
+  });
+
+  it.each([
+    ['version', (d: FindingsDocument) => ({ ...d, version: 0 })],
+    ['asOf', (d: FindingsDocument) => ({ ...d, asOf: '2026-01-01T00:00Z' })],
+    ['stats.files', (d: FindingsDocument) => ({ ...d, stats: { ...d.stats, files: -1 } })],
+    ['findings.0.location.type', (d: FindingsDocument) => ({ ...d, findings: [{ ...d.findings[0]!, location: { type: 'nowhere' } }] })],
+    ['findings.0.rule', (d: FindingsDocument) => ({ ...d, findings: [{ ...d.findings[0]!, rule: 'other' }] })],
+  ])('refuses what the schema refuses: %s', (where, breakIt) => {
+    const broken = breakIt(sampleDocument().doc) as FindingsDocument;
+    expect(FindingsDocument.safeParse(broken).success).toBe(false);
+    expect(() => formatFindingsJson(broken)).toThrow(where);
+  });
+});
