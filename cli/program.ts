@@ -20,6 +20,16 @@ export interface ProgramDeps {
   onExitCode: (code: number) => void;
 }
 
+/** The options every command that writes a findings report shares (scan repo, scan host). */
+function withFindingsReportOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 512k, 10MiB)', parseSize, 1024 * 1024)
+    .option('--baseline <report>', 'a previous JSON report: report only findings not in it')
+    .option('--exit-code <code>', 'exit code when findings are present', parseExitCode, 1);
+}
+
 export function buildProgram(deps: ProgramDeps): Command {
   const { streams } = deps.base;
   const program = new Command('keyshift')
@@ -59,17 +69,11 @@ Examples:
     };
 
   const scan = program.command('scan').description('find static AWS keys and where they live');
-  scan
-    .command('repo')
+  withFindingsReportOptions(scan.command('repo'))
     .description('find AWS access keys in working trees and, with --history, in every blob of git history')
     .argument('[paths...]', 'files or directories to scan (default: the current directory)')
     .option('--history', 'also scan every blob reachable from any ref (branches, tags, remotes, stash)')
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--max-file-size <size>', 'skip files larger than this (e.g. 512k, 10MiB)', parseSize, 1024 * 1024)
     .option('--ignore-file <file>', 'fingerprints and path globs to ignore (default: <root>/.keyshiftignore)')
-    .option('--baseline <report>', 'a previous JSON report: report only findings not in it')
-    .option('--exit-code <code>', 'exit code when findings are present', parseExitCode, 1)
     .option('--resolve', "look up each key's account with sts:GetAccessKeyInfo (your credentials; found secrets are never used)")
     .option('--profile <name>', 'AWS profile for --resolve')
     .option('--region <region>', 'AWS region for --resolve')
@@ -88,19 +92,13 @@ Examples:
     )
     .action(withContext((ctx, paths: string[], opts: ScanRepoOptions) => import('./commands/scan-repo.js').then((m) => m.runScanRepo(ctx, paths, opts))));
 
-  scan
-    .command('host')
+  withFindingsReportOptions(scan.command('host'))
     .description('find AWS keys on this machine (or a mounted root filesystem): ~/.aws files, env files, systemd units, compose files, crontabs, process environments, tool configs, and settings that stop an instance role from working')
     .option('--root <dir>', 'the root filesystem to scan', '/')
     .option('--host-name <name>', 'the name findings carry (default: this machine\'s hostname, or the --root path)')
     .option('--app-dir <dir>', 'an application directory to search for compose and .env files (repeatable; paths inside the root)', collect)
     .option('--no-processes', 'do not read /proc/*/environ and cmdline')
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--max-file-size <size>', 'skip files larger than this (e.g. 512k, 10MiB)', parseSize, 1024 * 1024)
     .option('--ignore-file <file>', 'finding fingerprints to ignore')
-    .option('--baseline <report>', 'a previous JSON report: report only findings not in it')
-    .option('--exit-code <code>', 'exit code when findings are present', parseExitCode, 1)
     .addHelpText(
       'after',
       `
