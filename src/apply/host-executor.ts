@@ -25,7 +25,9 @@ export type CutoverOp =
    */
   | { op: 'check-identity'; expectRoleName: string; service?: { manager: 'systemd' | 'compose' | 'docker'; unit: string }; user?: string }
   /** put a backed-up file back byte for byte (rollback, or a failed identity check) */
-  | { op: 'restore'; path: string; backupId: string };
+  | { op: 'restore'; path: string; backupId: string }
+  /** remove a backup for good, overwriting it first (finalize, after the soak) */
+  | { op: 'delete-backup'; path: string; backupId: string };
 
 export interface CutoverOpResult {
   op: CutoverOp['op'];

@@ -10,6 +10,7 @@ import type { IoHost } from '../io/host.js';
 import type { PlanDocument, PlanStep, StepKind, Workload } from '../model/plan.js';
 import type { HostExecutor } from './host-executor.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RoleEvidence } from './role-evidence.js';
 
 export type Json = Record<string, unknown>;
 
@@ -34,6 +35,8 @@ export interface StepContext {
   hosts: HostExecutor;
   /** shared by every IAM write of the run: IAM's limits are account-wide */
   iamWrites: RateLimiter;
+  /** CloudTrail as the verify steps read it: what roles did, and calls made with a key */
+  evidence: RoleEvidence;
   /** the injectable clock */
   now(): Date;
   /** waits, or returns early when the run is interrupted; injectable so tests do not sleep */

@@ -4,6 +4,7 @@
 import { AwsContext } from '../../src/aws/aws-context.js';
 import type { HostExecutor } from '../../src/apply/host-executor.js';
 import { RateLimiter } from '../../src/apply/rate-limiter.js';
+import type { RoleEvidence } from '../../src/apply/role-evidence.js';
 import type { Json, MutatingCall, StepContext, UndoContext } from '../../src/apply/step-handler.js';
 import { silentHost } from '../../src/io/host.js';
 import type { PlanDocument, PlanStep, Workload } from '../../src/model/plan.js';
@@ -21,12 +22,19 @@ export const noHosts: HostExecutor = {
   describe: () => [],
 };
 
+export const noEvidence: RoleEvidence = {
+  describe: 'no trail in this test',
+  roleCalls: async () => [],
+  keyCalls: async () => [],
+};
+
 export interface TestContextOptions {
   endpoint: string;
   region?: string;
   now?: Date;
   hosts?: HostExecutor;
   outputs?: Record<string, Json>;
+  evidence?: RoleEvidence;
   doneAt?: Record<string, Date>;
 }
 
@@ -57,6 +65,7 @@ export function stepContext(plan: PlanDocument, workload: Workload, step: PlanSt
     aws: awsFor(o),
     hosts: o.hosts ?? noHosts,
     iamWrites: new RateLimiter(50, 50),
+    evidence: o.evidence ?? noEvidence,
     now: () => o.now ?? new Date(),
     sleep: async () => {},
     signal: controller.signal,
