@@ -15,7 +15,22 @@ export type IoEvent =
       bytes?: number;
     }
   | { type: 'finding'; finding: Finding }
-  | { type: 'step'; step: string; status: 'started' | 'done' | 'failed' | 'skipped'; message: string }
+  | {
+      type: 'step';
+      step: string;
+      status: 'started' | 'done' | 'failed' | 'skipped' | 'already-done' | 'waiting' | 'paused' | 'blocked' | 'undone';
+      message: string;
+      /** apply, rollback and finalize: the workload and stage the step belongs to */
+      workload?: string;
+      stage?: string;
+      kind?: string;
+      /** waiting: when the gate can pass, if known (ISO 8601) */
+      until?: string;
+      /** paused: what a person runs */
+      commands?: string[];
+    }
+  /** apply: the steps this run will consider, before it starts, so views can show totals */
+  | { type: 'apply-scope'; workloads: { id: string; name: string; steps: number; finished: number }[] }
   | { type: 'warning'; code: string; message: string };
 
 export interface ConfirmQuestion {

@@ -97,6 +97,25 @@ export const StepRecord = z.object({
 });
 export type StepRecord = z.infer<typeof StepRecord>;
 
+/** Rollback undid the call `seq` (or found nothing to undo); a re-run of rollback skips it. */
+export const UndoneRecord = z.object({
+  type: z.literal('undone'),
+  runId: z.string(),
+  at: isoDate,
+  seq: z.number().int().positive(),
+  message: z.string(),
+});
+export type UndoneRecord = z.infer<typeof UndoneRecord>;
+
+/** A person confirmed a step that keyshift cannot check itself (a manual action, a host without SSM). */
+export const MarkedDoneRecord = z.object({
+  type: z.literal('marked-done'),
+  runId: z.string(),
+  at: isoDate,
+  stepId: z.string(),
+  by: z.string(),
+});
+
 export const EndRecord = z.object({
   type: z.literal('end'),
   runId: z.string(),
@@ -106,7 +125,7 @@ export const EndRecord = z.object({
   message: z.string(),
 });
 
-export const JournalRecord = z.discriminatedUnion('type', [JournalHeader, RunRecord, IntentRecord, ResultRecord, StepRecord, EndRecord]);
+export const JournalRecord = z.discriminatedUnion('type', [JournalHeader, RunRecord, IntentRecord, ResultRecord, StepRecord, UndoneRecord, MarkedDoneRecord, EndRecord]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
 export type RunRecord = z.infer<typeof RunRecord>;
 export type EndRecord = z.infer<typeof EndRecord>;

@@ -111,6 +111,8 @@ export const Workload = z.object({
   exportOnly: z.boolean(),
   evidence: z.object({
     topActions: z.array(z.object({ action: z.string(), resource: z.string(), calls: z.number().int(), lastSeen: isoDate })),
+    /** every (action, resource) the workload's share of the evidence shows: apply's pre-flight checks the role allows each */
+    observed: z.array(z.object({ action: z.string(), resource: z.string() })).optional(),
     gaps: z.array(EvidenceGap),
     notes: z.array(z.string()),
   }),

@@ -13,7 +13,7 @@ import { apportionKey, type ApportionedKey } from './apportion.js';
 import { compareText, sortedUnique } from './canonical-json.js';
 import { checkInputs } from './check-inputs.js';
 import { deactivateSteps } from './deactivate-steps.js';
-import { topActions } from './evidence.js';
+import { observedPairs, topActions } from './evidence.js';
 import { imdsv2Readiness } from './imdsv2.js';
 import { keyLocations, type KeyLocation } from './key-locations.js';
 import { decideKey, quietPeriodSeconds } from './keys.js';
@@ -181,6 +181,7 @@ export async function buildPlan(input: PlanInput): Promise<PlanDocument> {
       exportOnly: d.exportOnly,
       evidence: {
         topActions: topActions(shareActions),
+        observed: observedPairs(shareActions),
         gaps: usage.coverage.gaps.filter((g) => keys.includes(g.accessKeyId)).sort((a, b) => compareText(`${a.accessKeyId} ${a.service} ${a.reason}`, `${b.accessKeyId} ${b.service} ${b.reason}`)),
         notes: policies.notes,
       },

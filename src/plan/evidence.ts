@@ -22,3 +22,10 @@ export function topActions(uses: readonly ActionUse[], limit = TOP_ACTIONS): Wor
     .sort((a, b) => b.calls - a.calls || compareText(a.action, b.action) || compareText(a.resource, b.resource))
     .slice(0, limit);
 }
+
+/** Every distinct (action, resource) of the uses, sorted: what apply's pre-flight checks. */
+export function observedPairs(uses: readonly ActionUse[]): { action: string; resource: string }[] {
+  const seen = new Map<string, { action: string; resource: string }>();
+  for (const u of uses) seen.set(`${u.action}\u0000${u.resource}`, { action: u.action, resource: u.resource });
+  return [...seen.values()].sort((a, b) => compareText(a.action, b.action) || compareText(a.resource, b.resource));
+}
