@@ -49,8 +49,8 @@ export class JournalSession {
     return this.append({ type: 'run', runId: this.runId, at: this.at(), command, options, identity });
   }
 
-  end(command: JournalCommand, exitCode: number, message: string): Promise<void> {
-    return this.append({ type: 'end', runId: this.runId, at: this.at(), command, exitCode, message });
+  end(command: JournalCommand, outcome: string, message: string): Promise<void> {
+    return this.append({ type: 'end', runId: this.runId, at: this.at(), command, outcome, message });
   }
 
   step(record: Omit<StepRecord, 'type' | 'runId' | 'at'>): Promise<void> {

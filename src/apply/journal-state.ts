@@ -13,7 +13,7 @@ export interface JournalState {
   /** steps a person marked done */
   markedDone: Set<string>;
   /** runs, in order, and whether each ended (an end record) */
-  runs: { runId: string; command: string; at: string; ended: boolean; exitCode: number | null }[];
+  runs: { runId: string; command: string; at: string; ended: boolean; outcome: string | null }[];
   nextSeq: number;
 }
 
@@ -28,13 +28,13 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
   for (const r of records) {
     switch (r.type) {
       case 'run':
-        runs.push({ runId: r.runId, command: r.command, at: r.at, ended: false, exitCode: null });
+        runs.push({ runId: r.runId, command: r.command, at: r.at, ended: false, outcome: null });
         break;
       case 'end': {
         const run = runs.find((x) => x.runId === r.runId);
         if (run) {
           run.ended = true;
-          run.exitCode = r.exitCode;
+          run.outcome = r.outcome;
         }
         break;
       }
@@ -79,5 +79,5 @@ export function foldJournal(records: readonly JournalRecord[]): JournalState {
 /** A step counts as finished when its latest record says so, or a person marked it done. */
 export function isFinished(state: JournalState, stepId: string): boolean {
   const s = state.steps.get(stepId);
-  return state.markedDone.has(stepId) || s?.status === 'done' || s?.status === 'already-done';
+  return (state.markedDone.has(stepId) && s?.status !== 'undone') || s?.status === 'done' || s?.status === 'already-done';
 }

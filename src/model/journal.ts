@@ -121,7 +121,8 @@ export const EndRecord = z.object({
   runId: z.string(),
   at: isoDate,
   command: JournalCommand,
-  exitCode: z.number().int(),
+  /** done, waiting, blocked, failed, denied, interrupted ... */
+  outcome: z.string(),
   message: z.string(),
 });
 
