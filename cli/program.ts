@@ -13,6 +13,9 @@ import type { ScanHostOptions } from './commands/scan-host.js';
 import type { UsageOptions } from './commands/usage.js';
 import type { PlanCommandOptions } from './commands/plan.js';
 import { collect, parseAsOf } from './parse/as-of.js';
+import type { ApplyCommandOptions } from './commands/apply.js';
+import type { ExecutorCommandOptions } from './commands/executor-options.js';
+import { STAGES } from '../src/model/stages.js';
 
 export interface ProgramDeps {
   base: { streams: Streams; signal: AbortSignal; env: Record<string, string | undefined>; now: () => Date };
@@ -209,10 +212,72 @@ Examples:
     .addHelpText('after', '\nExamples:\n  $ keyshift plan show plan.json\n  $ keyshift plan show --markdown plan.json > plan.md\n')
     .action(withContext((ctx, path: string, opts: { markdown?: boolean }) => import('./commands/plan.js').then((m) => m.runPlanShow(ctx, path, opts))));
 
+  /** The options apply, rollback and finalize share: the account, the hosts, the evidence. */
+  const withExecutorOptions = (command: Command): Command =>
+    command
+      .option('--yes', 'confirm the changes without a question (required when stdin is not a terminal)')
+      .option('--profile <name>', 'AWS profile (default: the SDK credential chain)')
+      .option('--region <region>', 'home region for the AWS clients')
+      .option('--endpoint-url <url>', 'AWS endpoint override (e.g. a local emulator)')
+      .option('--hosts-root <dir>', 'run host steps on DIR/<instance-id> on this machine (fixture roots) instead of through SSM')
+      .option('--no-ssm', 'do not use SSM: print the commands for each host and pause there')
+      .option('--trail <source>', 'CloudTrail evidence for verification: a folder or s3://bucket/prefix of log files (default: LookupEvents, management events only)')
+      .addOption(new Option('--imds-endpoint <url>', 'the instance metadata emulator for --hosts-root (tests and demo)').hideHelp());
+
+  withExecutorOptions(
+    program
+      .command('apply')
+      .description('carry out a plan: attach roles, move hosts off their keys, verify, then deactivate the keys; journaled, resumable, reversible')
+      .argument('<plan>', 'a plan.json written by keyshift plan')
+      .option('--only <workload>', 'only this workload (repeatable)', collect)
+      .addOption(new Option('--until <stage>', 'stop after this stage').choices(STAGES))
+      .option('--resume', 'continue from the journal: reconcile it with the live state, do nothing twice')
+      .option('--concurrency <n>', 'steps carried out at once', (v) => Number.parseInt(v, 10), 4)
+      .option('--journal <path>', 'the journal (default: next to the plan, plan.journal.ndjson)')
+      .option('--mark-done <step>', 'a step a person carried out (a manual action, a host without SSM) (repeatable)', collect),
+  )
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 done, 75 waiting (a quiet period or soak: run again with --resume later),
+5 a safety gate held (drift, pre-flight gap, key still in use, a step needing a person),
+4 AWS refused, 3 a plan for another account, 2 no --yes without a terminal, 130 interrupted.
+
+Examples:
+  $ keyshift apply plan.json                         review the changes, confirm, apply
+  $ keyshift apply plan.json --yes --until attach    in a pipeline: roles and profiles only
+  $ keyshift apply plan.json --yes --resume          continue after a wait or a crash
+  $ keyshift apply plan.json --no-ssm                print the host commands instead of SSM
+`,
+    )
+    .action(withContext((ctx, plan: string, opts: ApplyCommandOptions) => import('./commands/apply.js').then((m) => m.runApplyCommand(ctx, plan, opts))));
+
+  program
+    .command('status')
+    .description('where each workload and key of an apply stands, and what it waits for')
+    .argument('<journal>', 'the journal apply wrote (plan.journal.ndjson)')
+    .option('--plan <plan>', 'the plan (default: the one the journal names)')
+    .addHelpText('after', '\nExamples:\n  $ keyshift status plan.journal.ndjson\n  $ keyshift status --json plan.journal.ndjson\n')
+    .action(withContext((ctx, journal: string, opts: { plan?: string }) => import('./commands/status.js').then((m) => m.runStatus(ctx, journal, opts))));
+
+  withExecutorOptions(program.command('rollback').description('undo, newest first, everything an apply journal records').argument('<journal>', 'the journal apply wrote'))
+    .addHelpText('after', '\nExamples:\n  $ keyshift rollback plan.journal.ndjson\n  $ keyshift rollback --yes plan.journal.ndjson     in a pipeline\n')
+    .action(withContext((ctx, journal: string, opts: ExecutorCommandOptions) => import('./commands/rollback.js').then((m) => m.runRollbackCommand(ctx, journal, opts))));
+
+  withExecutorOptions(
+    program
+      .command('finalize')
+      .description('after the soak, delete the keys apply deactivated (unused since) and the host backups; never in the run that deactivated them')
+      .argument('<journal>', 'the journal apply wrote')
+      .option('--soak <duration>', 'how long a key must have stayed inactive, e.g. 7d, 36h', '7d'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ keyshift finalize plan.journal.ndjson --soak 14d\n')
+    .action(withContext((ctx, journal: string, opts: ExecutorCommandOptions & { soak: string }) => import('./commands/finalize.js').then((m) => m.runFinalizeCommand(ctx, journal, opts))));
+
   program
     .command('permissions')
     .description('print the least-privilege IAM policy keyshift needs for a job')
-    .argument('[job]', 'the job: scan (scan aws, usage), athena (usage --athena-run), ssm (scan aws --ssm)', 'scan')
+    .argument('[job]', 'the job: scan (scan aws, usage), athena (usage --athena-run), ssm (scan aws --ssm), apply (apply, rollback, finalize)', 'scan')
     .addHelpText(
       'after',
       `

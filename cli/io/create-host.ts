@@ -16,6 +16,6 @@ export async function createHost(mode: Mode, streams: Streams): Promise<CliHost>
   }
   const base = mode.rendering === 'ndjson'
     ? new NdjsonHost(streams, { quiet: mode.quiet, interactive: mode.interactive })
-    : new PlainHost(streams, { quiet: mode.quiet, interactive: mode.interactive });
+    : new PlainHost(streams, { quiet: mode.quiet, interactive: mode.interactive, verbose: mode.debug });
   return Object.assign(base, { close() {} });
 }

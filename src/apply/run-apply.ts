@@ -20,8 +20,12 @@ import { RateLimiter } from './rate-limiter.js';
 import type { RoleEvidence } from './role-evidence.js';
 import { applyScope } from './scope.js';
 import { simulateRole } from './simulate-check.js';
-import type { StepHandlers } from './step-handler.js';
+import type { StepContext, StepHandlers } from './step-handler.js';
+import { DescribeHostExecutor } from './host/describe-executor.js';
 import { runSteps, type SchedulerResult, type StepContextBase } from './step-scheduler.js';
+
+/** An executor, or one made once the run's journal exists (SSM journals its own calls). */
+export type HostExecutorChoice = HostExecutor | ((mutate: StepContext['mutate']) => HostExecutor);
 
 export interface ApplyJobOptions {
   plan: PlanDocument;
@@ -38,7 +42,7 @@ export interface ApplyJobOptions {
   /** steps a person has carried out (manual actions, hosts without SSM) */
   markDone: string[];
   aws: AwsContext;
-  hosts: HostExecutor;
+  hosts: HostExecutorChoice;
   evidence: RoleEvidence;
   handlers: StepHandlers;
   host: IoHost;
@@ -120,7 +124,8 @@ export async function runApply(o: ApplyJobOptions): Promise<ApplyResult> {
   const base: StepContextBase = {
     plan,
     aws: o.aws,
-    hosts: o.hosts,
+    // the drift pass reads no host; the real executor is chosen once the journal is open
+    hosts: typeof o.hosts === 'function' ? new DescribeHostExecutor() : o.hosts,
     iamWrites: new RateLimiter(o.iamWritesPerSecond ?? 10, o.iamWritesPerSecond ?? 10),
     evidence: o.evidence,
     now: o.now,
@@ -169,6 +174,7 @@ export async function runApply(o: ApplyJobOptions): Promise<ApplyResult> {
   const writer = await JournalWriter.open(o.journalPath);
   const session = new JournalSession(writer, state.nextSeq, o.now, o.signal, o.hooks);
   result.runId = session.runId;
+  if (typeof o.hosts === 'function') base.hosts = o.hosts(session.mutator({ stepId: null, workload: null }));
   try {
     if (!hasJournal) {
       await session.append({
@@ -187,7 +193,9 @@ export async function runApply(o: ApplyJobOptions): Promise<ApplyResult> {
     for (const id of o.markDone) state.markedDone.add(id);
     for (const [w, reason] of stopped) {
       const first = scope.steps.find((s) => s.workload.id === w && !finished(s.step.id));
-      if (first) await session.step({ stepId: first.step.id, workload: w, stage: first.step.stage, status: 'blocked', message: reason, output: {}, until: null });
+      if (!first) continue;
+      await session.step({ stepId: first.step.id, workload: w, stage: first.step.stage, status: 'blocked', message: reason, output: {}, until: null });
+      host.notify({ type: 'step', step: first.step.id, status: 'blocked', message: reason, workload: w, stage: first.step.stage, kind: first.step.kind });
     }
     host.notify({
       type: 'apply-scope',

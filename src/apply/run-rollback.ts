@@ -6,14 +6,13 @@
 import type { AwsContext } from '../aws/aws-context.js';
 import { badInput, InterruptedError, usageError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
-import type { HostExecutor } from './host-executor.js';
 import { JournalWriter, readJournal } from './journal-file.js';
 import { JournalSession, type SessionHooks } from './journal-session.js';
 import { foldJournal } from './journal-state.js';
 import { callerIdentity } from './caller-identity.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { UndoContext, Undoers } from './step-handler.js';
-import { abortableSleep } from './run-apply.js';
+import { abortableSleep, type HostExecutorChoice } from './run-apply.js';
 
 /** what finalize did cannot be undone: a deleted key is gone */
 const FINAL_APIS = new Set(['iam:DeleteAccessKey', 'host:delete-backup']);
@@ -23,7 +22,7 @@ export interface RollbackJobOptions {
   yes: boolean;
   interactive: boolean;
   aws: AwsContext;
-  hosts: HostExecutor;
+  hosts: HostExecutorChoice;
   undoers: Undoers;
   host: IoHost;
   signal: AbortSignal;
@@ -64,6 +63,7 @@ export async function runRollback(o: RollbackJobOptions): Promise<RollbackResult
   const session = new JournalSession(writer, state.nextSeq, o.now, o.signal, o.hooks);
   const sleep = o.sleep ?? abortableSleep(o.signal);
   const iamWrites = new RateLimiter(10, 10);
+  const hosts = typeof o.hosts === 'function' ? o.hosts(session.mutator({ stepId: null, workload: null })) : o.hosts;
   try {
     await session.start('rollback', {}, { arn: me.arn, accessKeyId: me.accessKeyId });
     for (const call of todo) {
@@ -74,7 +74,7 @@ export async function runRollback(o: RollbackJobOptions): Promise<RollbackResult
       const ctx: UndoContext = {
         plan: { planId: journal.header.planId, account: journal.header.account },
         aws: o.aws,
-        hosts: o.hosts,
+        hosts,
         iamWrites,
         now: o.now,
         sleep,

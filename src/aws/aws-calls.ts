@@ -1,6 +1,7 @@
 // The one table of every AWS call keyshift makes. `keyshift permissions` generates the IAM
 // policy keyshift needs from it, and a test checks that every SDK command the code sends
 // is listed here, so the policy cannot drift from the code.
+import { APPLY_CALLS } from '../apply/apply-calls.js';
 import { EC2_CALLS } from '../scan/aws/ec2/ec2-calls.js';
 import { IAM_CALLS } from '../scan/aws/iam/iam-calls.js';
 import { SSM_CALLS } from '../scan/aws/ssm/ssm-calls.js';
@@ -28,6 +29,7 @@ export const AWS_CALLS: readonly AwsCall[] = [
   ...EC2_CALLS,
   ...USAGE_CALLS,
   ...SSM_CALLS,
+  ...APPLY_CALLS,
 ];
 
 export function callsFor(use: CallUse): AwsCall[] {

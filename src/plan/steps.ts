@@ -254,11 +254,11 @@ export function workloadSteps(input: StepInput): WorkloadSteps {
           subject: `${l.host}:${l.unit}:${l.variable}`,
           target: `${l.host}:${l.file ?? l.unit}`,
           description: `remove ${l.variable} (${loc.accessKeyId}) from the environment of ${l.manager} ${l.unit} on ${l.host}`,
-          params: { location: l, accessKeyId: loc.accessKeyId },
+          params: { location: l, accessKeyId: loc.accessKeyId, instanceId: loc.instanceId },
           expect: { variableHoldsKey: { variable: l.variable, accessKeyId: loc.accessKeyId } },
           after,
         });
-        cutover.push(removed, restart(l, removed));
+        cutover.push(removed, restart(l, removed, loc.instanceId));
         break;
       }
       case 'process-env':
@@ -291,7 +291,7 @@ export function workloadSteps(input: StepInput): WorkloadSteps {
   function hostFileStep(loc: KeyLocation, l: HostFileLocation, after: readonly string[]): string {
     const tool = toolWithOwnKeys(l.path);
     const target = `${l.host}:${l.path}`;
-    const params = { location: l, accessKeyId: loc.accessKeyId };
+    const params = { location: l, accessKeyId: loc.accessKeyId, instanceId: loc.instanceId };
     const expect = { fileHoldsKey: { path: l.path, accessKeyId: loc.accessKeyId, ...(l.section ? { section: l.section } : {}) } };
     if (tool?.change) {
       return list.add({ kind: 'update-tool-config', subject: target, target, description: `${tool.name}: ${tool.change} in ${target}`, params: { ...params, tool: tool.name, change: tool.change }, expect, after });
@@ -329,7 +329,7 @@ export function workloadSteps(input: StepInput): WorkloadSteps {
     return removed;
   }
 
-  function restart(l: ServiceEnvLocation, after: string): string {
+  function restart(l: ServiceEnvLocation, after: string, instanceId: string | null): string {
     const key = `${l.host}:${l.manager}:${l.unit}`;
     const existing = restarted.get(key);
     if (existing) {
@@ -342,7 +342,7 @@ export function workloadSteps(input: StepInput): WorkloadSteps {
       subject: key,
       target: `${l.host}:${l.unit}`,
       description: `restart ${l.manager} ${l.unit} on ${l.host} so it drops the key it holds in memory`,
-      params: { host: l.host, manager: l.manager, unit: l.unit },
+      params: { host: l.host, manager: l.manager, unit: l.unit, instanceId, ...(l.file ? { file: l.file } : {}) },
       expect: { running: true },
       after: [after],
     });

@@ -19,7 +19,8 @@ function sourceFiles(dir: string): string[] {
 
 function commandsSent(): Set<string> {
   const sent = new Set<string>();
-  for (const file of sourceFiles(srcDir)) {
+  // the demo seeds its emulated account (a local moto server), never a real one
+  for (const file of sourceFiles(srcDir).filter((f) => !f.includes(`${join('src', 'demo')}`))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/new\s+([A-Z][A-Za-z0-9]*Command)\s*\(/g)) sent.add(m[1]!);
     // paginators send the command they are named after

@@ -52,7 +52,7 @@ describe('steps', () => {
     expect(removals).toHaveLength(2);
     for (const r of removals) expect(r.after).toEqual([associate?.id]);
     const restart = worker?.steps.find((s) => s.kind === 'restart-service');
-    expect(restart?.params).toEqual({ host: 'i-worker1', manager: 'systemd', unit: 'worker.service' });
+    expect(restart?.params).toEqual({ host: 'i-worker1', manager: 'systemd', unit: 'worker.service', instanceId: 'i-worker1', file: '/etc/systemd/system/worker.service' });
     expect(restart?.after.sort()).toEqual(removals.map((r) => r.id).sort());
     const batch = plan.workloads.find((w) => w.id === 'i-batch');
     expect(batch?.steps.find((s) => s.kind === 'update-tool-config')?.params).toMatchObject({ tool: 's3cmd' });
