@@ -70,8 +70,15 @@ export async function runSteps(input: SchedulerInput): Promise<SchedulerResult> 
   const running = new Map<string, Promise<void>>();
   let interrupted = false;
 
+  // host steps change files and services: one at a time per host, whatever the concurrency
+  const hostsBusy = new Set<string>();
   const ready = (s: ScopedStep): boolean =>
-    !finished.has(s.step.id) && !running.has(s.step.id) && !stalled.has(s.step.id) && !stopped.has(s.workload.id) && s.step.after.every((d) => finished.has(d));
+    !finished.has(s.step.id) &&
+    !running.has(s.step.id) &&
+    !stalled.has(s.step.id) &&
+    !stopped.has(s.workload.id) &&
+    s.step.after.every((d) => finished.has(d)) &&
+    !hostsBusy.has(hostLock(s) ?? '');
 
   async function record(s: ScopedStep, status: StepStatus, message: string, extra: { output?: Json; until?: Date; commands?: string[]; denied?: boolean } = {}): Promise<void> {
     const until = extra.until ? extra.until.toISOString() : null;
@@ -146,7 +153,12 @@ export async function runSteps(input: SchedulerInput): Promise<SchedulerResult> 
       for (const s of input.steps) {
         if (running.size >= input.concurrency) break;
         if (!ready(s)) continue;
-        const p = execute(s).finally(() => running.delete(s.step.id));
+        const lock = hostLock(s);
+        if (lock) hostsBusy.add(lock);
+        const p = execute(s).finally(() => {
+          running.delete(s.step.id);
+          if (lock) hostsBusy.delete(lock);
+        });
         running.set(s.step.id, p);
       }
     }
@@ -167,4 +179,12 @@ function waitingFor(s: ScopedStep, finished: ReadonlySet<string>, stopped: Reado
   if (open.length === 0) return 'not started (interrupted)';
   const other = open.map((d) => all.get(d)).filter((d) => d && d.workload.id !== s.workload.id);
   return `${open.slice(0, 3).join(', ')}${open.length > 3 ? ` and ${open.length - 3} more` : ''}${other.length > 0 ? ' (in another workload)' : ''}`;
+}
+
+/** The host a cutover step changes, or null for steps that change no host. */
+function hostLock(s: ScopedStep): string | null {
+  if (s.step.stage !== 'cutover') return null;
+  const p = s.step.params as { instanceId?: unknown; host?: unknown; location?: { host?: unknown } };
+  const host = p.instanceId ?? p.location?.host ?? p.host ?? s.step.target.split(':')[0];
+  return typeof host === 'string' && host !== '' ? `host:${host}` : null;
 }

@@ -5,12 +5,15 @@ export interface AwsConnection {
   profile?: string | undefined;
   region?: string | undefined;
   endpointUrl?: string | undefined;
+  /** fixed credentials instead of the default chain: only for an emulator (the demo's moto) */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 export interface AwsClientConfig {
   region: string;
   profile?: string;
   endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
 }
@@ -24,5 +27,6 @@ export function clientConfig(conn: AwsConnection, env: Record<string, string | u
   };
   if (conn.profile) config.profile = conn.profile;
   if (conn.endpointUrl) config.endpoint = conn.endpointUrl;
+  if (conn.credentials) config.credentials = conn.credentials;
   return config;
 }

@@ -32,7 +32,9 @@ export interface DemoAccount {
   apps: DemoApp[];
 }
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+/** moto accepts any credentials; these never reach a real account */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const credentials = EMULATOR_CREDENTIALS;
 
 export async function seedDemoAccount(endpoint: string): Promise<DemoAccount> {
   const iam = new IAMClient({ region: DEMO_REGION, endpoint, credentials });

@@ -113,7 +113,9 @@ function keyStepHandler(): StepHandler {
       if (found.state !== 'done') return found;
       // gone, but done only once the identity check holds too: a run interrupted between the
       // removal and the check runs again, and puts the file back if the check fails
-      const identity = await identityOf(ctx, hostTargetOf(removal.location.host, ctx.workload, ctx.step.params.instanceId), removal.check);
+      const target = hostTargetOf(removal.location.host, ctx.workload, ctx.step.params.instanceId);
+      if (pendingRemovalsOnHost(ctx, target).length > 0) return found;
+      const identity = await identityOf(ctx, target, removal.check);
       return identity.status === 'failed' ? { state: 'ready' } : { ...found, output: { ...found.output, identity: identity.identity ?? null } };
     },
     async run(ctx) {
@@ -137,9 +139,17 @@ function keyStepHandler(): StepHandler {
         return failure(e, `${file.path} on ${target.host}`);
       }
 
+      // the chain is judged once every copy of the workload's keys on this host is gone: before
+      // that, another file (root's ~/.aws/credentials) would still answer
+      const pending = pendingRemovalsOnHost(ctx, target);
+      if (pending.length > 0) {
+        return { status: 'done', message: `${removed.message}; the identity check runs once the other ${pending.length} cop${pending.length === 1 ? 'y' : 'ies'} on ${target.host} are removed`, output: { backupId, backupPath: removed.backupPath ?? null, identity: null } };
+      }
       const identity = await identityOf(ctx, target, removal.check);
       const output = { backupId, backupPath: removed.backupPath ?? null, identity: identity.identity ?? null };
       if (identity.status !== 'failed') return { status: 'done', message: `${removed.message}; ${identity.message}`, output };
+      // every file this workload changed on the host goes back, not only this one
+      const restoredOthers = await restoreEarlierRemovals(ctx, target);
 
       // the workload would lose its credentials, or still use a key: the file goes back now
       if (removed.status === 'unchanged' && !removed.backupPath) return { status: 'failed', message: `${identity.message} (the key was already gone from ${file.path}, and there is no backup to put back)` };
@@ -151,9 +161,47 @@ function keyStepHandler(): StepHandler {
         const restore = failure(e, `${file.path} on ${target.host}`);
         return { status: 'failed', message: `${identity.message}; putting ${file.path} back failed too: ${restore.message}` };
       }
-      return { status: 'failed', message: `${identity.message}: ${file.path} on ${target.host} was put back from its backup` };
+      return { status: 'failed', message: `${identity.message}: ${[file.path, ...restoredOthers].join(', ')} on ${target.host} ${restoredOthers.length > 0 ? 'were' : 'was'} put back from backups` };
     },
   };
+}
+
+const REMOVAL_KINDS = new Set(['remove-host-credential', 'update-tool-config']);
+
+/** The workload's other removals on the same host, in any order. */
+function removalsOnHost(ctx: StepContext, target: HostTarget): Workload['steps'] {
+  return ctx.workload.steps.filter((s) => {
+    if (s.id === ctx.step.id || !REMOVAL_KINDS.has(s.kind)) return false;
+    const p = KeyStepParams.safeParse(s.params);
+    return p.success && hostTargetOf(p.data.location.host, ctx.workload, s.params.instanceId).host === target.host;
+  });
+}
+
+/** Those not finished yet: the identity check waits for the last of them. */
+function pendingRemovalsOnHost(ctx: StepContext, target: HostTarget): string[] {
+  return removalsOnHost(ctx, target)
+    .filter((s) => ctx.outputOf(s.id) === undefined)
+    .map((s) => s.id);
+}
+
+/** Puts back the files the workload's finished removals on this host changed; returns their paths. */
+async function restoreEarlierRemovals(ctx: StepContext, target: HostTarget): Promise<string[]> {
+  const restored: string[] = [];
+  for (const s of removalsOnHost(ctx, target)) {
+    const p = KeyStepParams.safeParse(s.params);
+    const file = p.success ? cutoverFile(p.data.location) : null;
+    if (!p.success || !file) continue;
+    const backupId = backupIdOf(ctx.plan.planId, s.id);
+    try {
+      await ctx.mutate({ api: 'host:restore', region: null, target: `${target.host}:${file.path}`, args: { ...hostTargetArgs(target), path: file.path, accessKeyId: p.data.accessKeyId, backupId, reason: 'identity check failed after the last removal' } }, () =>
+        runOne(ctx, target, { op: 'restore', path: file.path, backupId }),
+      );
+      restored.push(file.path);
+    } catch {
+      // that file stays as it is; the failure message names what was put back
+    }
+  }
+  return restored;
 }
 
 /** What the host's SDK chain resolves; a check that could not run counts as failed. */
