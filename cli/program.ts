@@ -56,7 +56,7 @@ Exit codes: 0 nothing found / nothing to do, 1 findings, 2 usage error, 3 bad in
 4 AWS refused, 5 safety gate held, 6 incomplete, 75 waiting, 70 internal bug, 130 interrupted.
 
 Examples:
-  $ keyshift demo                                   scan a sample repository built on the spot
+  $ keyshift demo                                   the whole pipeline on an emulated account
   $ keyshift scan repo .                            scan the working tree
   $ keyshift scan repo --history --format sarif --output keys.sarif .
 `,
@@ -289,17 +289,23 @@ Examples:
 
   program
     .command('demo')
-    .description('run keyshift on an embedded sample (no AWS account needed)')
-    .option('--keep', 'keep the sample repository instead of deleting it')
+    .description('the whole pipeline on an embedded sample, no AWS account needed: a repository scan, then scan, usage, plan, apply, verify, deactivate and rollback on an emulated account (a local moto server) with fixture hosts')
+    .option('--keep', 'keep the sample repository, documents, journal and host roots instead of deleting them')
+    .option('--repo-only', 'only the repository scan (no emulated account, no Python needed)')
     .addHelpText(
       'after',
       `
+The emulated account is moto (installed into .cache/moto on first use: needs python3 with venv
+and pip); the hosts are root filesystems in a temporary directory, changed through the local
+executor instead of SSM; the demo's clock moves days ahead to pass quiet periods and soaks.
+
 Examples:
-  $ keyshift demo           build a sample git repository with planted keys, scan it with history
-  $ keyshift demo --keep    and leave the repository on disk to look at
+  $ keyshift demo               the whole pipeline
+  $ keyshift demo --repo-only   just the repository scan
+  $ keyshift demo --keep        and leave everything on disk to look at
 `,
     )
-    .action(withContext((ctx, opts: { keep?: boolean }) => import('./commands/demo.js').then((m) => m.runDemo(ctx, opts))));
+    .action(withContext((ctx, opts: { keep?: boolean; repoOnly?: boolean }) => import('./commands/demo.js').then((m) => m.runDemo(ctx, opts))));
 
   return program;
 }

@@ -82,7 +82,7 @@ describe('keyshift scan repo (real binary, real git)', () => {
       }
       outputs.push(readFileSync(file, 'utf8'));
     }
-    outputs.push((await runCli(['--debug', 'demo'])).stdout);
+    outputs.push((await runCli(['--debug', 'demo', '--repo-only'])).stdout);
     const all = outputs.join('\n');
     expect(all).toContain(p.kept.id); // key IDs are identifiers and appear in full
     for (const secret of p.secrets) for (const piece of secretPieces(secret)) expect(all).not.toContain(piece);

@@ -1,0 +1,25 @@
+import { AssociateIamInstanceProfileCommand, DescribeIamInstanceProfileAssociationsCommand, EC2Client, ReplaceIamInstanceProfileAssociationCommand } from '@aws-sdk/client-ec2';
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { it } from 'vitest';
+import { accountSnapshot, applyFixture } from '../helpers/apply-fixture.js';
+import { useMoto } from '../helpers/moto.js';
+const moto = useMoto();
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+it('exp', async () => {
+  const f = await applyFixture(moto());
+  const iam = new IAMClient({ region: 'us-east-1', endpoint: moto().endpoint, credentials });
+  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: moto().endpoint, credentials });
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  await iam.send(new CreateRoleCommand({ RoleName: 'other', AssumeRolePolicyDocument: trust }));
+  await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'other' }));
+  await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'other', RoleName: 'other' }));
+  const billing = f.account.apps.find((a) => a.name === 'billing')!;
+  const assoc = (await ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [billing.instanceId] }] }))).IamInstanceProfileAssociations![0]!;
+  await ec2.send(new ReplaceIamInstanceProfileAssociationCommand({ AssociationId: assoc.AssociationId!, IamInstanceProfile: { Name: 'other' } }));
+  const before = await accountSnapshot(moto().endpoint);
+  console.log(before);
+  const r = await f.run('apply', f.t0, ['--only', 'app-billing']);
+  console.log(r.code, r.stdout, r.stderr);
+  console.log(await accountSnapshot(moto().endpoint));
+  await f.close();
+}, 120_000);
