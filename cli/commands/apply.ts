@@ -59,7 +59,7 @@ export async function runApplyCommand(ctx: CliContext, planPath: string, opts: A
       host: ctx.host,
       signal: ctx.signal,
       now,
-      hooks: crashHooks(ctx),
+      hooks: crashHooks(ctx, opts),
     });
     ctx.host.close();
     await writeResult(ctx.mode.json ? `${JSON.stringify(applyResultJson(result), null, 2)}\n` : renderApplySummary(result), undefined, ctx.streams);

@@ -52,8 +52,9 @@ export function executorClock(ctx: CliContext, o: ExecutorCommandOptions): () =>
 }
 
 /** KEYSHIFT_CRASH_AFTER_CALL=k kills the process after the k-th mutating call returned, before its result is journaled: the crash tests' switch. */
-export function crashHooks(ctx: CliContext): SessionHooks {
-  const k = Number.parseInt(ctx.env.KEYSHIFT_CRASH_AFTER_CALL ?? '', 10);
+export function crashHooks(ctx: CliContext, o: ExecutorCommandOptions): SessionHooks {
+  // a test switch: honoured only against an emulator, like KEYSHIFT_NOW
+  const k = o.endpointUrl ? Number.parseInt(ctx.env.KEYSHIFT_CRASH_AFTER_CALL ?? '', 10) : Number.NaN;
   if (!Number.isInteger(k) || k < 1) return {};
   return {
     afterCall: (n) => {

@@ -24,7 +24,7 @@ export async function runRollbackCommand(ctx: CliContext, journalPath: string, o
       host: ctx.host,
       signal: ctx.signal,
       now: executorClock(ctx, opts),
-      hooks: crashHooks(ctx),
+      hooks: crashHooks(ctx, opts),
     });
     ctx.host.close();
     if (ctx.mode.json) await writeResult(`${JSON.stringify({ kind: 'rollback-result', version: 1, planId: journal.header.planId, ...r }, null, 2)}\n`, undefined, ctx.streams);
