@@ -30,7 +30,7 @@ import { DEFAULT_PROXIMITY_LINES, detectCredentials, findSecretCandidates, LineI
 import { gunzipBounded, isGzip } from '../../scan/aws/user-data/bounded-gunzip.js';
 import { bytesToText } from '../../scan/aws/user-data/bytes-to-text.js';
 import { cloudInitType } from '../../scan/aws/user-data/cloud-init-type.js';
-import { decodeUserData, MAX_DECODED_BYTES } from '../../scan/aws/user-data/decode-user-data.js';
+import { base64Layer, decodeUserData, MAX_DECODED_BYTES } from '../../scan/aws/user-data/decode-user-data.js';
 import { decodeTransferEncoding, headerParam, mediaType, parseEntity, parsePart, splitMultipart } from '../../scan/aws/user-data/mime-multipart.js';
 import type { CheckResult, StepContext, StepHandler, StepHandlers, StepOutcome } from '../step-handler.js';
 import { parseStepShape } from './profile-association-handlers.js';
@@ -206,15 +206,6 @@ class UserDataRewriter {
       }
     }
   }
-}
-
-/** The bytes under a base64 layer when it hides gzip or text (the decoder's rule). */
-function base64Layer(bytes: Buffer): Buffer | undefined {
-  const compact = bytes.toString('latin1').replace(/\s+/g, '');
-  if (compact.length < 8 || compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
-  const inner = Buffer.from(compact, 'base64');
-  if (isGzip(inner) || bytesToText(inner).ok) return inner;
-  return undefined;
 }
 
 /** `data` in base64, laid out like `original` was: the same line width, line breaks and surrounding blanks. */

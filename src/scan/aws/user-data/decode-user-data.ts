@@ -114,8 +114,8 @@ class Decoding {
   }
 }
 
-/** The bytes under a base64 layer, when the layer hides gzip or text; otherwise undefined. */
-function base64Layer(bytes: Buffer): Buffer | undefined {
+/** The bytes under a base64 layer, when the layer hides gzip or text; otherwise undefined (apply's user data rewrite peels the same layers). */
+export function base64Layer(bytes: Buffer): Buffer | undefined {
   const compact = bytes.toString('latin1').replace(/\s+/g, '');
   // short tokens are more likely words than base64
   if (compact.length < 8 || compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
