@@ -9,8 +9,9 @@ import { JOURNAL_VERSION } from '../model/journal.js';
 import type { PlanDocument } from '../model/plan.js';
 import type { Stage } from '../model/stages.js';
 import { VERSION } from '../version.js';
+import { computePlanId } from '../plan/plan-id.js';
 import { callerIdentity } from './caller-identity.js';
-import { driftPass, type Drift } from './drift-pass.js';
+import { driftPass, profileDrift, type Drift } from './drift-pass.js';
 import type { HostExecutor } from './host-executor.js';
 import { JournalWriter, readJournal } from './journal-file.js';
 import { JournalSession, type SessionHooks } from './journal-session.js';
@@ -99,6 +100,9 @@ export async function runApply(o: ApplyJobOptions): Promise<ApplyResult> {
   const { plan, host } = o;
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 64) throw usageError(`--concurrency ${o.concurrency}: expected a whole number from 1 to 64`);
 
+  // the plan as made: its ID is derived from its content, so an edit shows
+  if (computePlanId(plan) !== plan.planId) throw badInput(`${o.planPath} does not match its ID ${plan.planId}: it was changed after keyshift plan made it`, 'make the plan again with keyshift plan (edits are not applied)');
+
   // the journal: a new one, or the one to resume, which must be this plan's
   const hasJournal = await exists(o.journalPath);
   if (hasJournal && !o.resume) throw usageError(`${o.journalPath} exists: this plan has been applied before`, 'continue it with --resume, see it with `keyshift status`, or undo it with `keyshift rollback`');
@@ -148,7 +152,7 @@ export async function runApply(o: ApplyJobOptions): Promise<ApplyResult> {
   };
 
   host.notify({ type: 'phase', phase: 'drift', message: `checking the live state of account ${plan.account} against plan ${plan.planId}` });
-  result.drift = await driftPass(scope.steps, finished, scope.all, o.handlers, base, o.concurrency);
+  result.drift = [...(await driftPass(scope.steps, finished, scope.all, o.handlers, base, o.concurrency)), ...(await profileDrift(scope.workloads, o.aws))];
   if (result.drift.length > 0) return { ...result, outcome: 'drift' };
 
   host.notify({ type: 'phase', phase: 'preflight', message: 'pre-flight: checking that each role allows what its workload was seen doing' });

@@ -2,7 +2,7 @@
 // then the finalize engine deletes the keys whose soak has passed with no use, and their host
 // backups. Deletion cannot be undone, so it asks like apply does.
 import type { AwsContext } from '../aws/aws-context.js';
-import { badInput, usageError } from '../errors.js';
+import { badInput, isKeyshiftError, usageError } from '../errors.js';
 import type { IoHost } from '../io/host.js';
 import { callerIdentity } from './caller-identity.js';
 import { finalizeKeys, type FinalizeReport } from './finalize/finalize-keys.js';
@@ -55,6 +55,11 @@ export async function runFinalize(o: FinalizeJobOptions): Promise<FinalizeResult
       soakSeconds: o.soakSeconds,
       signal: o.signal,
       iamWrites: new RateLimiter(10, 10),
+    }).catch(async (e: unknown) => {
+      // a gate that held (or AWS refusing) ends this run too: without an end record, status
+      // would show it as still going
+      await session.end('finalize', endOutcomeOf(e), e instanceof Error ? e.message : String(e));
+      throw e;
     });
     for (const k of report.keys) o.host.notify({ type: 'step', step: k.accessKeyId, status: k.action === 'deleted' ? 'done' : k.action === 'waiting' ? 'waiting' : 'blocked', message: k.reason, ...(k.until ? { until: k.until.toISOString() } : {}) });
     const outcome = report.keys.some((k) => k.action === 'kept') ? 'kept' : report.keys.some((k) => k.action === 'waiting') ? 'waiting' : 'done';
@@ -63,6 +68,11 @@ export async function runFinalize(o: FinalizeJobOptions): Promise<FinalizeResult
   } finally {
     await writer.close();
   }
+}
+
+function endOutcomeOf(e: unknown): string {
+  if (!isKeyshiftError(e)) return 'failed';
+  return e.kind === 'safety-gate' ? 'blocked' : e.kind === 'aws-refused' ? 'denied' : e.kind === 'interrupted' ? 'interrupted' : 'failed';
 }
 
 /** "7d", "12h", "90m", "3600s" -> seconds */

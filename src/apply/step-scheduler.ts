@@ -118,7 +118,13 @@ export async function runSteps(input: SchedulerInput): Promise<SchedulerResult> 
     try {
       const check = await handler.check(ctx);
       if (check.state === 'drift') return await record(s, 'blocked', `drift: ${check.message}`);
-      if (check.state === 'done') return await record(s, 'already-done', check.message ?? 'already in the planned state', check.output ? { output: check.output } : {});
+      if (check.state === 'done') {
+        // a call of this step whose result a crash lost: the live state says it took effect
+        for (const c of state.calls.filter((x) => x.stepId === s.step.id && !x.result && x.intent.undoOf === null)) {
+          await session.append({ type: 'result', runId: session.runId, at: input.base.now().toISOString(), seq: c.seq, ok: true, output: { ...(check.output ?? {}), reconciled: true }, error: null });
+        }
+        return await record(s, 'already-done', check.message ?? 'already in the planned state', check.output ? { output: check.output } : {});
+      }
       if (s.step.stage === 'cutover' && input.beforeCutover) {
         let gate = cutoverGate.get(s.workload.id);
         if (!gate) cutoverGate.set(s.workload.id, (gate = input.beforeCutover(s)));

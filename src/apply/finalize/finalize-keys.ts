@@ -56,14 +56,16 @@ export interface FinalizeReport {
 
 const LIST_LIMIT = 5;
 
-/** Refuses when a deactivating run may still be going: it has no end record and no run started after it. */
+/** Refuses when a deactivating run may still be going: it has no end record and no apply or rollback run started after it. */
 function checkRunsOver(state: JournalState, deactivations: readonly Deactivation[], currentRunId: string | undefined): void {
   const runs = state.runs.filter((r) => r.runId !== currentRunId);
   for (const d of deactivations) {
     const index = runs.findIndex((r) => r.runId === d.runId);
     const run = runs[index];
-    // a crash leaves no end record, but a later run (apply --resume, rollback) means it is over
-    if (run !== undefined && !run.ended && index === runs.length - 1) {
+    // a crash leaves no end record, but a later apply --resume or rollback means it is over;
+    // a later finalize does not (an earlier refused finalize is no proof the run stopped)
+    const overSince = runs.slice(index + 1).some((r) => r.command !== 'finalize');
+    if (run !== undefined && !run.ended && !overSince) {
       throw new KeyshiftError('safety-gate', `access key ${d.accessKeyId} was deactivated by ${run.command} run ${run.runId} (started ${run.at}), which has not ended: it may still be going`, {
         hint: `let that run finish (or run apply --resume once it has stopped), then finalize`,
       });
