@@ -95,8 +95,10 @@ function handler(kind: StepKind): StepHandler {
   return h;
 }
 
-function context(s: PlanStep, hosts: HostExecutor = local) {
-  return stepContext(plan, workload, s, { endpoint: ENDPOINT, hosts });
+/** By default every other step counts as finished, so this removal is the host's last and runs the identity check. */
+function context(s: PlanStep, hosts: HostExecutor = local, othersDone = true) {
+  const outputs = othersDone ? Object.fromEntries(workload.steps.filter((x) => x.id !== s.id).map((x) => [x.id, {}])) : {};
+  return stepContext(plan, workload, s, { endpoint: ENDPOINT, hosts, outputs });
 }
 
 async function checkAndRun(s: PlanStep, hosts: HostExecutor = local) {
@@ -177,12 +179,11 @@ describe('remove-host-credential', () => {
     const outcome = await handler(s.kind).run(ctx);
     outputs.push(JSON.stringify([outcome, ctx.calls]));
     expect(outcome).toEqual({ status: 'failed', message: expect.stringContaining(`resolves static:${OTHER.id}`) });
-    expect(outcome.message).toContain('was put back from its backup');
+    expect(outcome.message).toContain('put back from backups');
     expect(read('/home/alice/.aws/credentials')).toBe(FILES['/home/alice/.aws/credentials']);
-    expect(ctx.calls.map((c) => [c.api, c.ok])).toEqual([
-      ['host:remove-credential', true],
-      ['host:restore', true],
-    ]);
+    // its own file back, and the host's other removals (none had run here: each restore is harmless)
+    expect(ctx.calls.map((c) => [c.api, c.ok])[0]).toEqual(['host:remove-credential', true]);
+    expect(ctx.calls.filter((c) => c.api === 'host:restore').length).toBeGreaterThanOrEqual(1);
   });
 
   it('puts the file back and fails when the instance has no role yet', async () => {
@@ -202,12 +203,27 @@ describe('remove-host-credential', () => {
     role = null;
     expect(await handler(s.kind).check(context(s))).toEqual({ state: 'ready' });
     const outcome = await handler(s.kind).run(context(s));
-    expect(outcome).toMatchObject({ status: 'failed', message: expect.stringContaining('was put back from its backup') });
+    expect(outcome).toMatchObject({ status: 'failed', message: expect.stringContaining('put back from backups') });
     expect(read('/etc/systemd/system/app.service')).toBe(FILES['/etc/systemd/system/app.service']);
 
     role = workload.role.name;
     await handler(s.kind).run(context(s));
     expect(await handler(s.kind).check(context(s))).toMatchObject({ state: 'done', output: { backupId, identity: `role:${workload.role.name}` } });
+  });
+
+  it('judges the identity only after the last removal on the host, and then puts back every file it changed there', async () => {
+    const unit = step('remove-host-credential', 'app.service');
+    const creds = step('remove-host-credential', '.aws/credentials');
+    // the first removal, with others still to come: no identity check yet (another file would still answer)
+    const first = await handler(unit.kind).run(context(unit, local, false));
+    expect(first).toMatchObject({ status: 'done', message: expect.stringContaining('the identity check runs once the other') });
+    expect(read('/etc/systemd/system/app.service')).not.toContain(KEY);
+    // the last one: the instance has no role, so the check fails and both files go back
+    role = null;
+    const last = await handler(creds.kind).run(context(creds));
+    expect(last).toMatchObject({ status: 'failed', message: expect.stringContaining('were put back from backups') });
+    expect(read('/etc/systemd/system/app.service')).toBe(FILES['/etc/systemd/system/app.service']);
+    expect(read('/home/alice/.aws/credentials')).toBe(FILES['/home/alice/.aws/credentials']);
   });
 
   it('drifts when the file is gone, and fails without touching anything when the host cannot edit it', async () => {

@@ -29,7 +29,11 @@ function arg(call: JournaledCall, name: string): string {
   return value;
 }
 
-/** A call AWS refused changed nothing. */
+/**
+ * A call AWS refused changed nothing. Not so for creates: when a create's answer is lost, the
+ * SDK sends it again and the retry is refused as "already exists", so the undoers of creates
+ * read the live state instead, and the plan tag decides what this plan made.
+ */
 function failedCall(call: JournaledCall): string | null {
   return call.result && !call.result.ok ? `nothing to undo: ${call.api} on ${call.target} failed` : null;
 }
@@ -77,8 +81,6 @@ async function clearRole(ctx: UndoContext, roleName: string): Promise<void> {
 
 const deleteRole: Undoer = {
   async undo(call, ctx) {
-    const failed = failedCall(call);
-    if (failed) return failed;
     const roleName = arg(call, 'roleName');
     const role = await readRole(ctx.aws, roleName, ctx.signal);
     if (!role) return `nothing to undo: role ${roleName} does not exist`;
@@ -119,8 +121,6 @@ async function clearPolicy(ctx: UndoContext, policyArn: string): Promise<void> {
 
 const deletePolicy: Undoer = {
   async undo(call, ctx) {
-    const failed = failedCall(call);
-    if (failed) return failed;
     const policyArn = call.target;
     const policy = await readPolicy(ctx.aws, policyArn, ctx.signal);
     if (!policy) return `nothing to undo: policy ${policyArn} does not exist`;
@@ -165,8 +165,6 @@ const detachPolicy: Undoer = {
 
 const deleteInstanceProfile: Undoer = {
   async undo(call, ctx) {
-    const failed = failedCall(call);
-    if (failed) return failed;
     const name = arg(call, 'instanceProfileName');
     const profile = await readInstanceProfile(ctx.aws, name, ctx.signal);
     if (!profile) return `nothing to undo: instance profile ${name} does not exist`;
