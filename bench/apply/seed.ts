@@ -10,7 +10,7 @@
 // each of its instances, usage, and the plan.
 //
 // Loaded from dist/ (build it first: npx tsc -p tsconfig.build.json), typed from src/.
-import { AssociateIamInstanceProfileCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, AssociateAddressCommand, AssociateIamInstanceProfileCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
@@ -60,6 +60,8 @@ export interface SeedOptions {
   sharedProfileApps: number;
   asOf: Date;
   env: Record<string, string | undefined>;
+  /** moto's random seed (POST /moto-api/seed): the same IDs and addresses every time */
+  motoSeed: number;
 }
 
 export interface SeededBench {
@@ -69,6 +71,8 @@ export interface SeededBench {
   planPath: string;
   plan: PlanDocument;
   inventory: InventoryDocument;
+  /** instances given an Elastic IP because moto drew a public IP another already had */
+  elasticIps: number;
   /** seconds per preparation phase */
   timings: Record<string, number>;
   /** the applications' calls under their new roles from every instance, at `at` */
@@ -99,7 +103,9 @@ function userPolicy(name: string): unknown {
   };
 }
 
-async function seedAccount(o: SeedOptions, fakeSecret: () => string): Promise<BenchApp[]> {
+async function seedAccount(o: SeedOptions, fakeSecret: () => string): Promise<{ apps: BenchApp[]; elasticIps: number }> {
+  const seeded = await fetch(`${o.endpoint}/moto-api/seed?a=${o.motoSeed}`, { method: 'POST' });
+  if (!seeded.ok) throw new Error(`moto refused its random seed: ${seeded.status}`);
   const iam = new IAMClient({ region: REGION, endpoint: o.endpoint, credentials });
   const ec2 = new EC2Client({ region: REGION, endpoint: o.endpoint, credentials });
   try {
@@ -139,11 +145,34 @@ async function seedAccount(o: SeedOptions, fakeSecret: () => string): Promise<Be
       if (existingProfile) for (const id of instanceIds) await ec2.send(new AssociateIamInstanceProfileCommand({ InstanceId: id, IamInstanceProfile: { Name: existingProfile } }));
       apps.push({ name, userName, accessKeyId: key.AccessKey!.AccessKeyId!, instanceIds, existingProfile, calls: callsOf(name, i), secret: fakeSecret() });
     }
-    return apps;
+    return { apps, elasticIps: await uniquePublicIps(ec2) };
   } finally {
     iam.destroy();
     ec2.destroy();
   }
+}
+
+/**
+ * moto draws public IPs at random from 54.214.0.0/16, so among 200 instances two sometimes share
+ * one, and the usage attribution rightly refuses to say which of them made a call (the key
+ * would be blocked). Each instance after the first on an address gets an Elastic IP of its own
+ * from 54.215.0.0/16 (moto's own Elastic IPs are loopback addresses, which name no instance),
+ * as a real account's addresses are unique.
+ */
+async function uniquePublicIps(ec2: EC2Client): Promise<number> {
+  const instances = ((await ec2.send(new DescribeInstancesCommand({ MaxResults: 1000 }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  const taken = new Set<string>();
+  const clashing: string[] = [];
+  for (const i of instances) {
+    if (!i.PublicIpAddress) continue;
+    if (taken.has(i.PublicIpAddress)) clashing.push(i.InstanceId!);
+    taken.add(i.PublicIpAddress);
+  }
+  for (const [n, instanceId] of clashing.entries()) {
+    const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', Address: `54.215.${n >> 8}.${(n & 255) + 1}` }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId!, InstanceId: instanceId }));
+  }
+  return clashing.length;
 }
 
 async function put(hostRoot: string, path: string, content: string, mode = 0o644): Promise<void> {
@@ -201,7 +230,7 @@ export async function seedApplyBench(o: SeedOptions): Promise<SeededBench> {
     t = performance.now();
   };
 
-  const apps = await seedAccount(o, fakeSecret);
+  const { apps, elasticIps } = await seedAccount(o, fakeSecret);
   lap('seed moto');
   const hostsRoot = join(o.dir, 'hosts');
   const trailDir = join(o.dir, 'trail');
@@ -259,6 +288,7 @@ export async function seedApplyBench(o: SeedOptions): Promise<SeededBench> {
     planPath,
     plan,
     inventory,
+    elasticIps,
     timings,
     writeRoleTrail: (at) =>
       writeRoleTrail(

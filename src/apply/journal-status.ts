@@ -29,7 +29,7 @@ export interface JournalStatus {
   runs: { runId: string; command: string; at: string; ended: boolean; outcome: string | null }[];
   workloads: WorkloadStatus[];
   keys: KeyStatus[];
-  /** calls whose result was never recorded (a crash mid-call); resume and rollback reconcile them */
+  /** calls whose result a crash lost and that no later run has settled yet (apply --resume and rollback do) */
   unresolvedCalls: number;
 }
 
@@ -63,9 +63,16 @@ export function journalStatus(journal: JournalContents, plan: PlanDocument | nul
             : 'done';
     return { id, stageDone, finished, total: planSteps?.length ?? null, state: st, detail: latest && latest.status !== 'undone' ? `${latest.stepId}: ${latest.message}` : null, until: latest?.until ?? null };
   });
+  // a call whose result a crash lost took effect when a later run found so: apply --resume
+  // found its step done (or did it again), or a rollback recorded the call it undoes as undone
+  type Call = (typeof state.calls)[number];
+  const foundDone = (c: Call): boolean => (c.intent.undoOf !== null ? state.undone.has(c.intent.undoOf) : c.stepId !== null && isFinished(state, c.stepId));
+  const tookEffect = (c: Call): boolean => (c.result ? c.result.ok : foundDone(c));
+  // and it is settled then, or once rollback has undone it (whatever it did)
+  const unresolved = (c: Call): boolean => !c.result && !foundDone(c) && !state.undone.has(c.seq);
   const keys = new Map<string, KeyStatus>();
   for (const c of state.calls) {
-    if (!c.result?.ok) continue;
+    if (!tookEffect(c)) continue;
     if (c.api === 'iam:UpdateAccessKey') {
       const status = c.args.status ?? c.args.Status;
       keys.set(c.target, { accessKeyId: c.target, state: status === 'Inactive' ? 'deactivated' : 'reactivated', at: c.intent.at });
@@ -79,6 +86,6 @@ export function journalStatus(journal: JournalContents, plan: PlanDocument | nul
     runs: state.runs,
     workloads,
     keys: [...keys.values()].sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : 1)),
-    unresolvedCalls: state.calls.filter((c) => !c.result).length,
+    unresolvedCalls: state.calls.filter(unresolved).length,
   };
 }

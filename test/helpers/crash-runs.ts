@@ -31,11 +31,11 @@ export interface PhaseRun extends CliResult {
   calls: number | null;
 }
 
-/** `keyshift apply --json` for a phase: the first run of phase 0 starts the journal, every other run resumes it. */
-export async function runPhase(f: ApplyFixture, index: number, options: { resume: boolean; crashAfterCall?: number }): Promise<PhaseRun> {
+/** `keyshift apply --json` for a phase (resuming the journal or starting it), with extra options, optionally killed after its call `crashAfterCall`. */
+export async function runPhase(f: ApplyFixture, index: number, options: { resume: boolean; extra?: string[]; crashAfterCall?: number }): Promise<PhaseRun> {
   const phase = APPLY_PHASES[index]!;
   const env: Record<string, string> = options.crashAfterCall ? { KEYSHIFT_CRASH_AFTER_CALL: String(options.crashAfterCall) } : {};
-  const r = await f.run('apply', phase.at(f), [...(options.resume ? ['--resume'] : []), '--json'], env);
+  const r = await f.run('apply', phase.at(f), [...(options.resume ? ['--resume'] : []), '--json', ...(options.extra ?? [])], env);
   let calls: number | null = null;
   try {
     calls = (JSON.parse(r.stdout) as { mutatingCalls: number }).mutatingCalls;
@@ -55,11 +55,16 @@ export function crashPoint(callsPerPhase: readonly number[], k: number): { phase
   throw new Error(`call ${k} is past the last of ${before} calls`);
 }
 
-/** Replaces this fixture's moto-made IDs (instances, access keys) by stable names, e.g. `<reports-instance>`. */
+/**
+ * Replaces what differs between fixtures by stable names: moto's instance and access key IDs
+ * (`<reports-instance>`, `<reports-key>`) and each host's synthetic secret (`<reports-secret>`,
+ * which also keeps it out of a failing test's diff).
+ */
 export function idNormaliser(f: ApplyFixture): (text: string) => string {
   const pairs = f.account.apps.flatMap((a) => [
     [a.instanceId, `<${a.name}-instance>`],
     [a.accessKeyId, `<${a.name}-key>`],
+    [f.hosts.find((h) => h.instanceId === a.instanceId)!.secret, `<${a.name}-secret>`],
   ]);
   return (text) => pairs.reduce((t, [id, name]) => t.split(id!).join(name!), text);
 }
@@ -111,7 +116,10 @@ export interface SettledState {
 export async function settledState(f: ApplyFixture): Promise<SettledState> {
   const normalise = idNormaliser(f);
   const raw: SettledState = { account: await accountSnapshot(f.moto.endpoint), counts: await resourceCounts(f.moto.endpoint), files: await hostFiles(f.hostsRoot) };
-  return JSON.parse(normalise(JSON.stringify(raw))) as SettledState;
+  const state = JSON.parse(normalise(JSON.stringify(raw))) as SettledState;
+  // the snapshot's lists are sorted by the raw IDs: sort again by the stable names
+  for (const list of Object.values(state.account)) list.sort();
+  return state;
 }
 
 export interface JournalCall {
@@ -122,6 +130,11 @@ export interface JournalCall {
   undoOf: number | null;
   /** true: the call succeeded; false: it failed; null: no result record (the process died after sending it) */
   ok: boolean | null;
+  /**
+   * the run that sent it died before recording its result: no result at all, or one a later
+   * run wrote when it found the call's effect in the live state (reconciled on resume)
+   */
+  lost: boolean;
 }
 
 /** The journal's mutating calls, each with how it ended. */
@@ -129,11 +142,14 @@ export async function journalCalls(path: string): Promise<JournalCall[]> {
   const records = (await readFile(path, 'utf8'))
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { type: string; seq?: number; api?: string; target?: string; stepId?: string | null; undoOf?: number | null; ok?: boolean });
-  const results = new Map(records.filter((r) => r.type === 'result').map((r) => [r.seq!, r.ok!]));
+    .map((l) => JSON.parse(l) as { type: string; runId?: string; seq?: number; api?: string; target?: string; stepId?: string | null; undoOf?: number | null; ok?: boolean });
+  const results = new Map(records.filter((r) => r.type === 'result').map((r) => [r.seq!, r]));
   return records
     .filter((r) => r.type === 'intent')
-    .map((r) => ({ seq: r.seq!, api: r.api!, target: r.target!, stepId: r.stepId ?? null, undoOf: r.undoOf ?? null, ok: results.has(r.seq!) ? results.get(r.seq!)! : null }));
+    .map((r) => {
+      const result = results.get(r.seq!);
+      return { seq: r.seq!, api: r.api!, target: r.target!, stepId: r.stepId ?? null, undoOf: r.undoOf ?? null, ok: result ? result.ok! : null, lost: result?.runId !== r.runId };
+    });
 }
 
 /** APIs that make something new each time they are sent: sent twice for one target, they leave a duplicate (or fail). */
@@ -151,4 +167,25 @@ export function duplicatedCreates(calls: readonly JournalCall[]): string[] {
     sent.set(key, [...(sent.get(key) ?? []), c.seq]);
   }
   return [...sent].filter(([, seqs]) => seqs.length > 1).map(([key, seqs]) => `${key} (seq ${seqs.join(', ')})`);
+}
+
+/**
+ * Calls sent again by design after a crash: a restart leaves no state to find, and
+ * restarting again is harmless (src/apply/handlers/host-handlers.ts, restartService).
+ */
+const REPEATABLE = new Set(['host:restart']);
+
+/**
+ * Calls of apply that went out again after a crash: a call whose result its run never
+ * recorded, followed by another intent of the same API on the same target. `--resume` must
+ * find such a call done from the live state, not send it again.
+ */
+export function repeatedAfterCrash(calls: readonly JournalCall[]): string[] {
+  const out: string[] = [];
+  for (const c of calls) {
+    if (!c.lost || c.undoOf !== null || REPEATABLE.has(c.api)) continue;
+    const again = calls.filter((d) => d.seq > c.seq && d.undoOf === null && d.api === c.api && d.target === c.target);
+    if (again.length > 0) out.push(`${c.api} ${c.target} (seq ${c.seq}, sent again as ${again.map((d) => `${d.seq} ${d.ok === null ? 'no result' : d.ok ? 'ok' : 'failed'}`).join(', ')})`);
+  }
+  return out;
 }
