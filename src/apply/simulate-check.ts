@@ -13,7 +13,8 @@ export type SimulationResult = { available: true; gaps: PreflightGap[]; checked:
 const MAX_RESOURCES = 50;
 
 export async function simulateRole(aws: AwsContext, roleArn: string, uses: readonly { action: string; resource: string }[]): Promise<SimulationResult> {
-  const iam = aws.client(IAMClient);
+  // one retry: when the simulator fails, the pre-flight evaluator's answer stands anyway
+  const iam = aws.client(IAMClient, undefined, { maxAttempts: 2 });
   const byResource = new Map<string, string[]>();
   for (const u of uses) byResource.set(u.resource, [...(byResource.get(u.resource) ?? []), u.action]);
   const gaps: PreflightGap[] = [];

@@ -33,10 +33,13 @@ export class AwsContext {
     readonly signal?: AbortSignal,
   ) {}
 
-  /** The client of one service in one region (the connection's region when omitted). */
-  client<C extends SdkClient>(Ctor: new (config: ReturnType<typeof clientConfig>) => C, region?: string): C {
-    const config = clientConfig(region ? { ...this.connection, region } : this.connection, this.env);
-    const key = `${Ctor.name}@${config.region}`;
+  /**
+   * The client of one service in one region (the connection's region when omitted). `maxAttempts`
+   * overrides the retries for calls whose failure has a fallback (the IAM policy simulator).
+   */
+  client<C extends SdkClient>(Ctor: new (config: ReturnType<typeof clientConfig>) => C, region?: string, options: { maxAttempts?: number } = {}): C {
+    const config = { ...clientConfig(region ? { ...this.connection, region } : this.connection, this.env), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) };
+    const key = `${Ctor.name}@${config.region}${options.maxAttempts ? `#${options.maxAttempts}` : ''}`;
     let client = this.clients.get(key);
     if (!client) {
       client = new Ctor(config);
