@@ -7,4 +7,21 @@ export interface Streams {
   stderr: Writable & { isTTY?: boolean };
 }
 
-export const processStreams = (): Streams => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+let pipesGuarded = false;
+
+/** A reader that stopped reading (`keyshift ... | head`) is not an error: exit quietly, as Unix tools do. */
+function guardClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
+export const processStreams = (): Streams => {
+  guardClosedPipes();
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+};

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 import { VERSION } from '../../src/version.js';
 
 describe('keyshift CLI foundation', () => {
@@ -78,5 +78,15 @@ describe('keyshift CLI foundation', () => {
     });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted');
+  });
+});
+
+describe('a reader that stops reading', () => {
+  it('ends quietly when stdout is closed before it writes (keyshift --help | true)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    // `true` exits at once, so the pipe is closed by the time keyshift (100+ ms to start) writes
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" apply --help | true; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).toContain('status=0');
   });
 });
