@@ -58,7 +58,7 @@ const { seedApplyBench } = (await import(new URL('./seed.ts', import.meta.url).h
 const { startMotoProxy } = (await import(new URL('./moto-proxy.ts', import.meta.url).href)) as typeof import('./moto-proxy.js');
 if (values.simulator !== 'stub' && values.simulator !== 'moto') throw new Error(`--simulator ${values.simulator}: expected stub or moto`);
 
-interface RunResult {
+export interface RunResult {
   name: string;
   at: string;
   exitCode: number | null;

@@ -11,17 +11,7 @@
 //
 // Loaded from dist/ (build it first: npx tsc -p tsconfig.build.json), typed from src/.
 import { AllocateAddressCommand, AssociateAddressCommand, AssociateIamInstanceProfileCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import {
-  AddRoleToInstanceProfileCommand,
-  AttachRolePolicyCommand,
-  CreateAccessKeyCommand,
-  CreateInstanceProfileCommand,
-  CreatePolicyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -104,6 +94,7 @@ function userPolicy(name: string): unknown {
 }
 
 async function seedAccount(o: SeedOptions, fakeSecret: () => string): Promise<{ apps: BenchApp[]; elasticIps: number }> {
+  const demo = await load<typeof import('../../src/demo/demo-account.js')>('src/demo/demo-account.js');
   const seeded = await fetch(`${o.endpoint}/moto-api/seed?a=${o.motoSeed}`, { method: 'POST' });
   if (!seeded.ok) throw new Error(`moto refused its random seed: ${seeded.status}`);
   const iam = new IAMClient({ region: REGION, endpoint: o.endpoint, credentials });
@@ -111,17 +102,7 @@ async function seedAccount(o: SeedOptions, fakeSecret: () => string): Promise<{ 
   try {
     if (o.sharedProfileApps > 0) {
       // the SSM agent's role and profile, shared by the last applications' instances (as in the demo)
-      const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-      await iam.send(new CreateRoleCommand({ RoleName: 'ssm-agent', AssumeRolePolicyDocument: trust }));
-      const policy = await iam.send(
-        new CreatePolicyCommand({
-          PolicyName: 'ssm-agent-core',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*', 'ec2messages:*'], Resource: '*' }] }),
-        }),
-      );
-      await iam.send(new AttachRolePolicyCommand({ RoleName: 'ssm-agent', PolicyArn: policy.Policy!.Arn! }));
-      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ssm-agent' }));
-      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ssm-agent', RoleName: 'ssm-agent' }));
+      await demo.seedSsmAgentProfile(iam);
     }
     const apps: BenchApp[] = [];
     for (let i = 0; i < o.apps; i++) {

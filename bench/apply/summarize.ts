@@ -6,23 +6,10 @@
 //   node --experimental-strip-types bench/apply/summarize.ts "load at start" bench/.work/apply/run1-c1.json ...
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { RunResult } from './drive.js';
 
-interface Run {
-  name: string;
-  exitCode: number | null;
-  outcome: string;
-  seconds: number;
-  cpu: { keyshift: number; payload: number; moto: number; driver: number };
-  requests: Record<string, number>;
-  mutatingCalls: number;
-  intents: Record<string, number>;
-  iamWrites: { count: number; first: number | null; last: number | null; maxInOneSecond: number };
-  callsInFlight: number | null;
-  journalSeconds: number | null;
-  payloadRuns: number;
-  hostRuns: Record<string, number>;
-  stderrTail: string | null;
-}
+/** one run's figures, as drive.ts records them */
+type Run = Omit<RunResult, 'at' | 'steps' | 'pending'>;
 
 interface Result {
   concurrency: number;

@@ -40,18 +40,7 @@ export async function seedDemoAccount(endpoint: string): Promise<DemoAccount> {
   const iam = new IAMClient({ region: DEMO_REGION, endpoint, credentials });
   const ec2 = new EC2Client({ region: DEMO_REGION, endpoint, credentials });
   try {
-    // the SSM agent's role and profile, already on the billing instance
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-    await iam.send(new CreateRoleCommand({ RoleName: 'ssm-agent', AssumeRolePolicyDocument: trust }));
-    const ssmPolicy = await iam.send(
-      new CreatePolicyCommand({
-        PolicyName: 'ssm-agent-core',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*', 'ec2messages:*'], Resource: '*' }] }),
-      }),
-    );
-    await iam.send(new AttachRolePolicyCommand({ RoleName: 'ssm-agent', PolicyArn: ssmPolicy.Policy!.Arn! }));
-    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ssm-agent' }));
-    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ssm-agent', RoleName: 'ssm-agent' }));
+    await seedSsmAgentProfile(iam);
 
     const reports = await app(iam, ec2, {
       name: 'reports',
@@ -85,6 +74,21 @@ export async function seedDemoAccount(endpoint: string): Promise<DemoAccount> {
     iam.destroy();
     ec2.destroy();
   }
+}
+
+/** The SSM agent's role and instance profile `ssm-agent`, as instances carry it before keyshift. */
+export async function seedSsmAgentProfile(iam: IAMClient): Promise<void> {
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  await iam.send(new CreateRoleCommand({ RoleName: 'ssm-agent', AssumeRolePolicyDocument: trust }));
+  const ssmPolicy = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'ssm-agent-core',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*', 'ec2messages:*'], Resource: '*' }] }),
+    }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'ssm-agent', PolicyArn: ssmPolicy.Policy!.Arn! }));
+  await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ssm-agent' }));
+  await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ssm-agent', RoleName: 'ssm-agent' }));
 }
 
 async function app(
