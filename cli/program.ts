@@ -13,6 +13,7 @@ import type { ScanHostOptions } from './commands/scan-host.js';
 import type { UsageOptions } from './commands/usage.js';
 import type { PlanCommandOptions } from './commands/plan.js';
 import { collect, parseAsOf } from './parse/as-of.js';
+import { parseWorkers } from './parse/workers.js';
 import type { ApplyCommandOptions } from './commands/apply.js';
 import type { ExecutorCommandOptions } from './commands/executor-options.js';
 import { STAGES } from '../src/model/stages.js';
@@ -157,6 +158,7 @@ Examples:
     .option('--athena-output <s3url>', 'where Athena writes the result, when the workgroup sets none')
     .option('--athena-run', 'with --from athena: run the query on Athena and read its result')
     .option('--athena-query', 'print the Athena SQL for the window and keys, and exit')
+    .option('--workers <n>', 'threads that read local log folders (default: the cores available, at most 4; 1 reads in the main thread)', parseWorkers)
     .addHelpText(
       'after',
       `

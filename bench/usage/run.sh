@@ -95,6 +95,12 @@ for s in $SIZES; do
   fi
 done
 
+# one week of the large corpus (2 cores): the same files sizes as the whole of it, a quarter of the
+# events, so the peak RSS of the two shows whether memory grows with the number of events
+if [ "$ks_ok" = 1 ] && [[ " $SIZES " == *" large "* ]]; then
+  measure ks-week large "$RUNS" "${keyshift[@]}" usage --from "$bench/corpus/usage-large" --since "${WEEK:-2026-10-05}T00:00:00Z" --until "$(node -p "new Date(Date.parse('${WEEK:-2026-10-05}T00:00:00Z') + 7 * 864e5).toISOString().slice(0, 10)")T00:00:00Z" --json || true
+fi
+
 # one day of the small corpus, the same for both: keyshift --since/--until, trailscraper --from/--to
 day_end=$(node -p "new Date(Date.parse('${DAY}T00:00:00Z') + 864e5).toISOString().slice(0, 10)")
 echo "$DAY $day_end" > "$work/day"

@@ -100,6 +100,16 @@ if (sizes.includes('small') && sizes.includes('large')) {
   const grow = manifest('large').events / manifest('small').events;
   out.push(`| peak RSS, keyshift usage (2 cores), small → large | ${grow.toFixed(1)}x the events | | | | ${mib(a)} → ${mib(b)} | | < 500 MiB at large | ${met(b === null ? null : b < 500)} |`);
   out.push(`| peak RSS growth, small → large | | | | | | large / small = ${ratio(b, a)} | not growing: ≤ 1.25x | ${met(a === null || b === null ? null : b / a <= 1.25)} |`);
+  const fa = rss('floor-1', 'small'), fb = rss('floor-1', 'large');
+  out.push(`| (reference) peak RSS of the floor, 1 thread, small → large | (files 4x bigger) | | | | ${mib(fa)} → ${mib(fb)} | large / small = ${ratio(fb, fa)} | | |`);
+}
+if (sizes.includes('large') && get('ks-week', 'large')) {
+  // the same files sizes as the whole of large, a quarter of the events
+  const doc = readJson<UsageDoc>(join(workDir, 'ks-week-large.out'));
+  const events = doc ? doc.sources.reduce((x, y) => x + y.events, 0) : null;
+  const w = rss('ks-week', 'large'), b = ksOk ? rss('ks-2', 'large') : null;
+  const grow = events === null ? 'n/a' : `${(manifest('large').events / events).toFixed(1)}x`;
+  out.push(`| peak RSS, keyshift usage (2 cores), one week of large → all of large | ${grow} the events (${events === null ? 'n/a' : int(events)} → ${int(manifest('large').events)}), the same files | ${get('ks-week', 'large')?.wall.length ?? 0} | ${sec(wall('ks-week', 'large'))} | | ${mib(w)} → ${mib(b)} | all / week = ${ratio(b, w)} | not growing with the events: ≤ 1.25x | ${met(w === null || b === null ? null : b / w <= 1.25)} |`);
 }
 
 // ---- actions found

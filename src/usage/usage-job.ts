@@ -12,6 +12,7 @@ import { attributeSources } from './attribution/attribute-sources.js';
 import { SkipCounter, type EventSource, type TimeWindow } from './cloudtrail-event.js';
 import { assessCoverage } from './coverage/assess-coverage.js';
 import type { TrailSelectors } from './evidence-stats.js';
+import { readInWorkers, workersAvailable } from './sources/parallel-directory.js';
 
 export interface UsageJob {
   sources: EventSource[];
@@ -24,7 +25,16 @@ export interface UsageJob {
   host: IoHost;
   signal?: AbortSignal;
   now: Date;
+  /**
+   * Worker threads for sources of local files (1 or less: read them in this thread, as other
+   * sources are). The document is the same whatever the number.
+   */
+  workers?: number | undefined;
 }
+
+/** The order of a source's first record (see UsageAggregator.order): room for 2^32 files per source. */
+const ORDER_PER_SOURCE = 2 ** 32;
+const PROGRESS_EVERY = 50_000;
 
 export interface UsageResult {
   usage: UsageDocument;
@@ -37,21 +47,45 @@ export async function runUsageJob(job: UsageJob): Promise<UsageResult> {
   const inventory = job.inventoryPath
     ? await readDocument(job.inventoryPath, { kind: 'inventory', version: INVENTORY_VERSION, schema: InventoryDocument })
     : undefined;
-  const aggregator = new UsageAggregator({ keys: job.keys && job.keys.length > 0 ? new Set(job.keys) : null });
+  const keyFilter = job.keys && job.keys.length > 0 ? new Set(job.keys) : null;
+  const aggregator = new UsageAggregator({ keys: keyFilter });
   const skips = new SkipCounter();
   const read: UsageDocument['sources'] = [];
-  for (const source of job.sources) {
+  const workers = Math.floor(job.workers ?? 1);
+  for (const [index, source] of job.sources.entries()) {
     throwIfAborted(job.signal);
     job.host.notify({ type: 'phase', phase: 'read', message: `reading CloudTrail events from ${source.description.location}` });
-    let events = 0;
-    const { files } = await source.read(
-      (event) => {
-        aggregator.add(event);
-        if (++events % 50_000 === 0) job.host.notify({ type: 'progress', phase: 'events', done: events, unit: 'events' });
-      },
-      skips,
-      job.signal,
-    );
+    const firstOrder = index * ORDER_PER_SOURCE;
+    let counted: { files: number; events: number };
+    if (source.localFiles !== undefined && workers > 1 && workersAvailable()) {
+      let reported = 0;
+      counted = await readInWorkers(source.localFiles, {
+        workers,
+        into: aggregator,
+        keys: keyFilter,
+        firstOrder,
+        skips,
+        signal: job.signal,
+        onProgress: (done) => {
+          if (done - reported < PROGRESS_EVERY) return;
+          reported = done;
+          job.host.notify({ type: 'progress', phase: 'events', done, unit: 'events' });
+        },
+      });
+    } else {
+      aggregator.order = firstOrder;
+      let delivered = 0;
+      const { files } = await source.read(
+        (event, timeMs) => {
+          aggregator.add(event, timeMs);
+          if (++delivered % PROGRESS_EVERY === 0) job.host.notify({ type: 'progress', phase: 'events', done: delivered, unit: 'events' });
+        },
+        skips,
+        job.signal,
+      );
+      counted = { files, events: delivered };
+    }
+    const { files, events } = counted;
     job.host.notify({ type: 'progress', phase: 'events', done: events, unit: 'events' });
     read.push({ ...source.description, files, events });
   }

@@ -12,7 +12,7 @@
 // adds 1 today. Until it does, an Athena source's call counts read 1 or 2 per row. The
 // longest quiet period is measured from these two times only, so it can come out longer than
 // the truth, which errs towards a longer quiet period before deactivation, never shorter.
-import type { CloudTrailEvent, SkipCounter, SkipReason, TimeWindow } from '../cloudtrail-event.js';
+import type { CloudTrailEvent, EventSink, SkipCounter, SkipReason, TimeWindow } from '../cloudtrail-event.js';
 import { eventTimeMs } from '../event-time.js';
 import { RecordSink } from './parse-log-file.js';
 
@@ -147,7 +147,7 @@ export class AggregateRowSink {
   constructor(
     window: TimeWindow,
     readonly skips: SkipCounter,
-    onEvent: (event: CloudTrailEvent) => void,
+    onEvent: EventSink,
   ) {
     this.records = new RecordSink(window, skips, onEvent);
   }

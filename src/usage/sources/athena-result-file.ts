@@ -5,12 +5,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { badInput } from '../../errors.js';
-import type { CloudTrailEvent, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
+import type { EventSink, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
 import { AggregateRowSink, rowFromColumns, type AggregateRow } from './aggregate-row.js';
 import { athenaWindow } from './athena-query.js';
 import { CsvRows, type CsvRow } from './csv-rows.js';
 
-async function readResultFile(path: string, window: TimeWindow, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter) {
+async function readResultFile(path: string, window: TimeWindow, onEvent: EventSink, skips: SkipCounter) {
   try {
     if (!(await stat(path)).isFile()) throw new Error('not a file');
   } catch (e) {

@@ -3,18 +3,11 @@
 // second and grows to ten: big trails take minutes), then GetQueryResults page by page; each
 // row becomes the records it stands for (aggregate-row.ts). Interrupted while the query runs,
 // the query is stopped, so nothing keeps scanning (and billing) behind the user's back.
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type StartQueryExecutionCommandInput,
-} from '@aws-sdk/client-athena';
+import type { AthenaClient, StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import type { AwsContext } from '../../aws/aws-context.js';
 import { asAwsRefused } from '../../aws/aws-error.js';
 import { badInput, InterruptedError, isKeyshiftError, KeyshiftError, throwIfAborted } from '../../errors.js';
-import type { CloudTrailEvent, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
+import type { EventSink, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
 import { AggregateRowSink, rowFromColumns, type AggregateRow } from './aggregate-row.js';
 import { athenaUsageQuery, athenaWindow, type AthenaTable } from './athena-query.js';
 import { realClock, type Clock } from './clock.js';
@@ -49,16 +42,20 @@ function refused(e: unknown, action: string, signal: AbortSignal | undefined): K
   return asAwsRefused(e, action);
 }
 
+/** The SDK's Athena module, loaded when a query runs, so other sources start without it. */
+type AthenaSdk = typeof import('@aws-sdk/client-athena');
+
 class AthenaRun {
   private readonly client: AthenaClient;
   private readonly clock: Clock;
 
   constructor(
+    private readonly sdk: AthenaSdk,
     aws: AwsContext,
     private readonly options: AthenaRunOptions,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.client = aws.client(AthenaClient, options.region);
+    this.client = aws.client(sdk.AthenaClient, options.region);
     this.clock = options.clock ?? realClock;
   }
 
@@ -76,7 +73,7 @@ class AthenaRun {
     const input: StartQueryExecutionCommandInput = { QueryString: query, QueryExecutionContext: { Database: database, Catalog: catalog ?? 'AwsDataCatalog' } };
     if (workGroup !== undefined) input.WorkGroup = workGroup;
     if (outputLocation !== undefined) input.ResultConfiguration = { OutputLocation: outputLocation };
-    const out = await this.call('athena:StartQueryExecution', () => this.client.send(new StartQueryExecutionCommand(input), this.sendOptions()));
+    const out = await this.call('athena:StartQueryExecution', () => this.client.send(new this.sdk.StartQueryExecutionCommand(input), this.sendOptions()));
     if (out.QueryExecutionId === undefined) throw new KeyshiftError('internal', 'Athena started a query without an ID');
     return out.QueryExecutionId;
   }
@@ -89,7 +86,7 @@ class AthenaRun {
   async wait(id: string): Promise<void> {
     let pause = FIRST_POLL_MS;
     for (;;) {
-      const out = await this.call('athena:GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), this.sendOptions()));
+      const out = await this.call('athena:GetQueryExecution', () => this.client.send(new this.sdk.GetQueryExecutionCommand({ QueryExecutionId: id }), this.sendOptions()));
       const status = out.QueryExecution?.Status;
       switch (status?.State) {
         case 'SUCCEEDED':
@@ -110,7 +107,7 @@ class AthenaRun {
   /** Stops a query that is still running; best effort (the query may have ended meanwhile). */
   async stop(id: string): Promise<void> {
     try {
-      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+      await this.client.send(new this.sdk.StopQueryExecutionCommand({ QueryExecutionId: id }));
     } catch {
       // the interruption is what the user sees; a failed stop leaves the query to Athena's timeout
     }
@@ -124,7 +121,7 @@ class AthenaRun {
     do {
       throwIfAborted(this.signal);
       const input = { QueryExecutionId: id, MaxResults: RESULT_PAGE_SIZE, NextToken: token };
-      const out = await this.call('athena:GetQueryResults', () => this.client.send(new GetQueryResultsCommand(input), this.sendOptions()));
+      const out = await this.call('athena:GetQueryResults', () => this.client.send(new this.sdk.GetQueryResultsCommand(input), this.sendOptions()));
       const rows = (out.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue));
       if (first) {
         first = false;
@@ -141,9 +138,9 @@ class AthenaRun {
   }
 }
 
-async function runAthena(aws: AwsContext, window: TimeWindow, options: AthenaRunOptions, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
+async function runAthena(aws: AwsContext, window: TimeWindow, options: AthenaRunOptions, onEvent: EventSink, skips: SkipCounter, signal?: AbortSignal) {
   const query = athenaUsageQuery({ ...options, window });
-  const run = new AthenaRun(aws, options, signal);
+  const run = new AthenaRun(await import('@aws-sdk/client-athena'), aws, options, signal);
   throwIfAborted(signal);
   const id = await run.start(query);
   try {

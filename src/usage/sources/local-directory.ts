@@ -2,15 +2,13 @@
 // it), the organization-trail layout, or any tree of .json / .json.gz / JSON Lines files.
 // Date folders under CloudTrail/<region>/ and CloudTrail file names are read before anything
 // is opened, so years, months, days and files outside the window are never read. Files are
-// parsed one at a time, in name order (the same input always gives the same skips); the next
-// file is read and decompressed while the current one is parsed (see read-ahead.ts), and
-// files too big for that are streamed.
-import type { Dirent } from 'node:fs';
-import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+// parsed one at a time, in name order (the same input always gives the same skips), each read
+// whole and parsed synchronously unless it is too big for that (see log-file-reader.ts). The
+// same ordered list of files can be shared out to worker threads (parallel-directory.ts).
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { badInput, throwIfAborted } from '../../errors.js';
-import type { CloudTrailEvent, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
+import type { EventSink, EventSource, LocalLogFiles, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
 import {
   dateFolderSpan,
   deliveryOutsideWindow,
@@ -21,11 +19,10 @@ import {
   windowBounds,
   type WindowBounds,
 } from './log-layout.js';
-import { parseLogBytes, parseLogStream, RecordSink } from './parse-log-file.js';
-import { isFileSystemError, loadAhead, READ_AHEAD_MAX_BYTES, type LoadedLogFile } from './read-ahead.js';
+import { isFileSystemError, readWholeLogFile, streamLogFile, WHOLE_FILE_MAX_BYTES } from './log-file-reader.js';
+import { RecordSink } from './parse-log-file.js';
 
 const LOG_FILE_EXTENSION = /\.(?:json|jsonl|ndjson)(?:\.gz)?$/i;
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Where a folder sits in the delivery layout: what its children's names mean. */
 type Place =
@@ -77,14 +74,13 @@ function rootPlace(absolute: string, b: WindowBounds): Place | 'prune' {
   return place;
 }
 
-interface ReadState {
-  sink: RecordSink;
+/** What walking the folders needs: the window's bounds, where unreadable folders are counted, and the folders already walked. */
+interface Walk {
   bounds: WindowBounds;
-  files: number;
+  skips: SkipCounter;
   /** real paths of the root and of folders entered through symbolic links */
   walked: Set<string>;
   signal: AbortSignal | undefined;
-  readAheadMaxBytes: number;
 }
 
 /** Whether a real path is one already walked, or inside one. */
@@ -93,15 +89,19 @@ function alreadyWalked(real: string, walked: Set<string>): boolean {
   return false;
 }
 
-/** The log files under a folder, in name order, leaving out what the layout says is outside the window. */
-async function* logFiles(dir: string, place: Place, state: ReadState): AsyncGenerator<string> {
+/**
+ * The log files under a folder, in name order, leaving out what the layout says is outside the
+ * window. The folders are read synchronously: a listing takes microseconds, and the files are
+ * read one at a time (or by worker threads) anyway.
+ */
+function* logFiles(dir: string, place: Place, state: Walk): Generator<string> {
   throwIfAborted(state.signal);
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     if (!isFileSystemError(e)) throw e;
-    state.sink.skips.add('unreadable');
+    state.skips.add('unreadable');
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -111,12 +111,12 @@ async function* logFiles(dir: string, place: Place, state: ReadState): AsyncGene
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       try {
-        const target = await stat(path);
+        const target = statSync(path);
         isFile = target.isFile();
         isDirectory = target.isDirectory();
         if (isDirectory) {
           // a loop, or a second way into files already read, always passes through a link
-          const real = await realpath(path);
+          const real = realpathSync(path);
           if (alreadyWalked(real, state.walked)) continue;
           state.walked.add(real);
         }
@@ -133,72 +133,50 @@ async function* logFiles(dir: string, place: Place, state: ReadState): AsyncGene
   }
 }
 
-async function parseLoaded(file: LoadedLogFile, state: ReadState): Promise<void> {
-  throwIfAborted(state.signal);
-  state.files++;
-  switch (file.kind) {
-    case 'bytes':
-      await parseLogBytes(file.bytes, state.sink);
-      return;
-    case 'corrupt-gzip':
-    case 'unreadable':
-      state.sink.skips.add(file.kind);
-      return;
-    case 'stream':
-      try {
-        await parseLogStream(createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES }), state.sink);
-      } catch (e) {
-        if (!isFileSystemError(e)) throw e;
-        state.sink.skips.add('unreadable');
-      }
-  }
-}
-
-/** Parses the files one at a time, in order, loading the next while the current one is parsed. */
-async function parseAll(paths: AsyncIterable<string>, state: ReadState): Promise<void> {
-  let current: Promise<LoadedLogFile> | null = null;
-  for await (const path of paths) {
-    const next = loadAhead(path, state.readAheadMaxBytes);
-    if (current !== null) await parseLoaded(await current, state);
-    current = next;
-  }
-  if (current !== null) await parseLoaded(await current, state);
-}
-
-async function* single(path: string): AsyncGenerator<string> {
-  yield path;
-}
-
 export interface LocalDirectoryOptions {
-  /** files larger than this (as stored) are streamed rather than loaded ahead; default READ_AHEAD_MAX_BYTES */
-  readAheadMaxBytes?: number;
+  /** files larger than this (as stored) are streamed rather than read whole; default WHOLE_FILE_MAX_BYTES */
+  wholeFileMaxBytes?: number;
 }
 
-async function readLocal(root: string, window: TimeWindow, options: LocalDirectoryOptions, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
+/** The log files under a local path, in read order; a path that does not exist is bad input. */
+function* localLogFiles(root: string, window: TimeWindow, skips: SkipCounter, signal?: AbortSignal): Generator<string> {
   const absolute = resolve(root);
-  let rootStat;
+  let rootStat: Stats;
   try {
-    rootStat = await stat(absolute);
+    rootStat = statSync(absolute);
   } catch (e) {
     throw badInput(`cannot read CloudTrail logs from ${root}: no such file or directory`, 'check the --from path; it should be a folder of log files, such as one synced from the trail bucket', e);
   }
-  const state: ReadState = { sink: new RecordSink(window, skips, onEvent), bounds: windowBounds(window), files: 0, walked: new Set(), signal, readAheadMaxBytes: options.readAheadMaxBytes ?? READ_AHEAD_MAX_BYTES };
+  const walk: Walk = { bounds: windowBounds(window), skips, walked: new Set(), signal };
   if (rootStat.isFile()) {
-    if (!logFileOutsideWindow(basename(absolute), state.bounds)) await parseAll(single(absolute), state);
+    if (!logFileOutsideWindow(basename(absolute), walk.bounds)) yield absolute;
   } else if (rootStat.isDirectory()) {
-    const place = rootPlace(absolute, state.bounds);
-    state.walked.add(await realpath(absolute));
-    if (place !== 'prune') await parseAll(logFiles(absolute, place, state), state);
+    const place = rootPlace(absolute, walk.bounds);
+    walk.walked.add(realpathSync(absolute));
+    if (place !== 'prune') yield* logFiles(absolute, place, walk);
   } else {
     throw badInput(`cannot read CloudTrail logs from ${root}: not a file or directory`, 'point --from at a folder of log files');
   }
-  return { files: state.files, events: state.sink.events };
+}
+
+async function readLocal(root: string, window: TimeWindow, wholeFileMaxBytes: number, onEvent: EventSink, skips: SkipCounter, signal?: AbortSignal) {
+  const sink = new RecordSink(window, skips, onEvent);
+  let files = 0;
+  for (const path of localLogFiles(root, window, skips, signal)) {
+    throwIfAborted(signal);
+    files++;
+    if (!readWholeLogFile(path, sink, wholeFileMaxBytes)) await streamLogFile(path, sink);
+  }
+  return { files, events: sink.events };
 }
 
 /** CloudTrail log files under a local path (a folder, or one file). A path that does not exist is bad input. */
 export function localDirectorySource(path: string, window: TimeWindow, options: LocalDirectoryOptions = {}): EventSource {
+  const wholeFileMaxBytes = options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES;
+  const localFiles: LocalLogFiles = { window, wholeFileMaxBytes, paths: (skips, signal) => localLogFiles(path, window, skips, signal) };
   return {
     description: { type: 'directory', location: path },
-    read: (onEvent, skips, signal) => readLocal(path, window, options, onEvent, skips, signal),
+    read: (onEvent, skips, signal) => readLocal(path, window, wholeFileMaxBytes, onEvent, skips, signal),
+    localFiles,
   };
 }

@@ -4,11 +4,11 @@
 // side; within a region every key of --keys is one filtered lookup (the API takes a single
 // lookup attribute), paged 50 events at a time. Each result carries the full record as a JSON
 // string (CloudTrailEvent), checked by the same RecordSink as log files.
-import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import type { LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { AwsContext } from '../../aws/aws-context.js';
 import { asAwsRefused } from '../../aws/aws-error.js';
 import { isKeyshiftError, throwIfAborted } from '../../errors.js';
-import type { CloudTrailEvent, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
+import type { EventSink, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
 import { checkedAccessKeyIds } from './access-key-ids.js';
 import { realClock, type Clock } from './clock.js';
 import { forEachConcurrent } from './concurrent.js';
@@ -67,6 +67,8 @@ async function readRegion(
   sink: RecordSink,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  // the SDK's module is loaded here, so other sources start without it
+  const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const client = aws.client(CloudTrailClient, region);
   for (const key of keys) {
     let token: string | undefined;
@@ -96,7 +98,7 @@ async function readRegion(
   }
 }
 
-async function readLookupEvents(aws: AwsContext, window: TimeWindow, options: LookupEventsOptions, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
+async function readLookupEvents(aws: AwsContext, window: TimeWindow, options: LookupEventsOptions, onEvent: EventSink, skips: SkipCounter, signal?: AbortSignal) {
   const clock = options.clock ?? realClock;
   const sink = new RecordSink(window, skips, onEvent);
   const range = lookupEventsRange(window, clock.now());

@@ -12,15 +12,22 @@
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import type { CloudTrailEvent, SkipCounter, SkipReason, TimeWindow } from '../cloudtrail-event.js';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import type { CloudTrailEvent, EventSink, SkipCounter, SkipReason, TimeWindow } from '../cloudtrail-event.js';
 import { eventTimeMs } from '../event-time.js';
 import { insideWindow, isRegionName, windowBounds, type WindowBounds } from './log-layout.js';
 
 /** AWS services calling on a principal's behalf appear as their service name, or "AWS Internal". */
 const AWS_SERVICE_SOURCE = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/;
-/** Identifiers CloudTrail writes are printable: a control character means the record is not CloudTrail's. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Identifiers CloudTrail writes are printable: a control character (U+0000-U+001F, U+007F) means the record is not CloudTrail's. */
+function hasControlCharacter(s: string): boolean {
+  // a loop over a short name costs less than a regular expression call, for every record
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 /** Valid sources repeat endlessly; remembering some saves an isIP per record. Cleared when full. */
 const KNOWN_SOURCES_LIMIT = 10_000;
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
@@ -31,11 +38,16 @@ export class RecordSink {
   events = 0;
   private readonly bounds: WindowBounds;
   private readonly knownSources = new Set<string>();
+  // records come in runs of one region and source: the last good ones are checked first
+  private lastRegion: string | null = null;
+  private lastSource: string | null = null;
+  /** the eventTime of the record check() last passed, so it is read once */
+  private checkedTime = NaN;
 
   constructor(
     window: TimeWindow,
     readonly skips: SkipCounter,
-    private readonly onEvent: (event: CloudTrailEvent) => void,
+    private readonly onEvent: EventSink,
   ) {
     this.bounds = windowBounds(window);
   }
@@ -47,7 +59,7 @@ export class RecordSink {
       return;
     }
     this.events++;
-    this.onEvent(raw as CloudTrailEvent);
+    this.onEvent(raw as CloudTrailEvent, this.checkedTime);
   }
 
   /** Why a record cannot be used, or null when it is a well-formed CloudTrail record inside the window. */
@@ -68,22 +80,31 @@ export class RecordSink {
     ) {
       return 'missing-fields';
     }
-    if (CONTROL_CHARACTER.test(eventSource) || CONTROL_CHARACTER.test(eventName)) return 'not-cloudtrail';
+    if (hasControlCharacter(eventSource) || hasControlCharacter(eventName)) return 'not-cloudtrail';
     const t = eventTimeMs(eventTime);
     if (Number.isNaN(t)) return 'invalid-time';
-    if (!isRegionName(awsRegion)) return 'invalid-region';
+    if (awsRegion !== this.lastRegion) {
+      if (!isRegionName(awsRegion)) return 'invalid-region';
+      this.lastRegion = awsRegion;
+    }
     if (sourceIPAddress !== undefined && sourceIPAddress !== null && !this.validSource(sourceIPAddress)) return 'invalid-ip';
     if (!insideWindow(t, this.bounds)) return 'outside-window';
+    this.checkedTime = t;
     return null;
   }
 
   private validSource(s: unknown): boolean {
     if (typeof s !== 'string') return false;
-    if (this.knownSources.has(s)) return true;
+    if (s === this.lastSource) return true;
+    if (this.knownSources.has(s)) {
+      this.lastSource = s;
+      return true;
+    }
     const valid = isIP(s) !== 0 || s === 'AWS Internal' || AWS_SERVICE_SOURCE.test(s);
     if (valid) {
       if (this.knownSources.size >= KNOWN_SOURCES_LIMIT) this.knownSources.clear();
       this.knownSources.add(s);
+      this.lastSource = s;
     }
     return valid;
   }
@@ -156,7 +177,8 @@ function acceptText(text: string, sink: RecordSink): void {
   let bad = 0;
   for (const line of text.split('\n')) {
     if (isBlank(line)) continue;
-    const lineDoc = tryParse(line);
+    // a byte order mark may start any line (files concatenated), as parseLogStream allows
+    const lineDoc = tryParse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
     if (lineDoc === PARSE_FAILED) {
       bad++;
       continue;
@@ -165,7 +187,8 @@ function acceptText(text: string, sink: RecordSink): void {
     acceptDocument(lineDoc, sink);
   }
   // nothing parsed: one broken document (a truncated file), not many broken lines
-  sink.skips.add('invalid-json', parsed === 0 ? 1 : bad);
+  const broken = parsed === 0 ? 1 : bad;
+  if (broken > 0) sink.skips.add('invalid-json', broken);
 }
 
 /**
@@ -297,8 +320,44 @@ export async function parseLogStream(source: AsyncIterable<Uint8Array | string>,
   content.end();
 }
 
+/**
+ * zlib's output chunk for a whole file: big enough for the usual file in one piece (CloudTrail
+ * JSON compresses about 7-10x), so the pieces need not be copied together afterwards, and small
+ * enough that an unusual one costs little.
+ */
+function outputChunkBytes(compressedBytes: number): number {
+  return Math.min(Math.max(compressedBytes * 16, 64 * 1024), 8 * 1024 * 1024);
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Reads one log file held whole in memory, synchronously: gunzip (when it is gzip) and one
+ * JSON.parse of the text, the cheapest way there is (no stream, no chunk scanning). Returns
+ * 'corrupt-gzip' without delivering anything when the gzip cannot be inflated whole: the caller
+ * then reads it with parseLogStream, which keeps the lines before the damage and counts it.
+ */
+export function parseWholeLog(bytes: Uint8Array, sink: RecordSink): 'read' | 'corrupt-gzip' {
+  let text: Buffer;
+  if (isGzip(bytes)) {
+    try {
+      text = gunzipSync(bytes, { chunkSize: outputChunkBytes(bytes.length) });
+    } catch (e) {
+      if (isZlibError(e)) return 'corrupt-gzip';
+      throw e;
+    }
+  } else {
+    text = asBuffer(bytes);
+  }
+  acceptText(decode(text), sink);
+  return 'read';
+}
+
 /** Parses one log file already in memory (tests, small answers). */
 export async function parseLogBytes(bytes: Uint8Array, sink: RecordSink): Promise<void> {
+  if (parseWholeLog(bytes, sink) === 'read') return;
   await parseLogStream(
     (async function* () {
       yield bytes;

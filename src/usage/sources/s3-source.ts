@@ -9,11 +9,11 @@
 //
 // Objects are streamed and decompressed as they arrive (never buffered whole) and parsed by
 // parse-log-file, a bounded number at a time, with the same skip reasons as a local folder.
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { AwsContext } from '../../aws/aws-context.js';
 import { asAwsRefused, isAccessDenied } from '../../aws/aws-error.js';
 import { awsRefused, badInput, isKeyshiftError, throwIfAborted, usageError } from '../../errors.js';
-import type { CloudTrailEvent, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
+import type { EventSink, EventSource, SkipCounter, TimeWindow } from '../cloudtrail-event.js';
 import { forEachConcurrent } from './concurrent.js';
 import { dateFolderSpan, deliveryOutsideWindow, isDigestFileName, isNonEventFolder, isRegionName, LATE_DELIVERY_MS, logFileOutsideWindow, windowBounds, type WindowBounds } from './log-layout.js';
 import { parseLogStream, RecordSink } from './parse-log-file.js';
@@ -125,6 +125,9 @@ function redirectRegion(e: unknown): string | null {
   return typeof region === 'string' && region !== '' && (status === 301 || errorName(e) === 'PermanentRedirect' || errorName(e) === 'IllegalLocationConstraintException') ? region : null;
 }
 
+/** The SDK's S3 module, loaded when a bucket is read, so `usage --from DIR` starts without it. */
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+
 class S3Reader {
   private client: S3Client;
   private regionSettled: boolean;
@@ -138,15 +141,16 @@ class S3Reader {
   private objectsRead = 0;
 
   constructor(
+    private readonly sdk: S3Sdk,
     private readonly aws: AwsContext,
     private readonly location: S3Location,
     window: TimeWindow,
     skips: SkipCounter,
-    onEvent: (event: CloudTrailEvent) => void,
+    onEvent: EventSink,
     options: S3SourceOptions,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.client = aws.client(S3Client, options.region);
+    this.client = aws.client(sdk.S3Client, options.region);
     this.regionSettled = options.region !== undefined;
     this.bounds = windowBounds(window);
     this.lastDelivery = Math.min(this.bounds.untilMs + LATE_DELIVERY_MS, (options.now ?? Date.now)());
@@ -172,7 +176,7 @@ class S3Reader {
     } catch (e) {
       const region = this.regionSettled ? null : redirectRegion(e);
       if (region === null) throw e;
-      this.client = this.aws.client(S3Client, region);
+      this.client = this.aws.client(this.sdk.S3Client, region);
       return await request(this.client);
     } finally {
       this.regionSettled = true;
@@ -182,7 +186,7 @@ class S3Reader {
   private async list(prefix: string, delimited: boolean, token: string | undefined): Promise<ListObjectsV2CommandOutput> {
     const input = { Bucket: this.location.bucket, Prefix: prefix, ContinuationToken: token, ...(delimited ? { Delimiter: '/' } : {}) };
     try {
-      return await this.send((client) => client.send(new ListObjectsV2Command(input), this.sendOptions()));
+      return await this.send((client) => client.send(new this.sdk.ListObjectsV2Command(input), this.sendOptions()));
     } catch (e) {
       throw this.listError(e);
     }
@@ -289,7 +293,7 @@ class S3Reader {
     throwIfAborted(this.signal);
     this.files++;
     try {
-      const out = await this.send((client) => client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), this.sendOptions()));
+      const out = await this.send((client) => client.send(new this.sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }), this.sendOptions()));
       const body = out.Body as AsyncIterable<Uint8Array> | undefined;
       if (body === undefined || !(Symbol.asyncIterator in body)) {
         this.sink.skips.add('unreadable');
@@ -329,8 +333,8 @@ function startPlace(prefix: string, reader: S3Reader): Place | null {
   return place;
 }
 
-async function readS3(aws: AwsContext, location: S3Location, window: TimeWindow, options: S3SourceOptions, onEvent: (event: CloudTrailEvent) => void, skips: SkipCounter, signal?: AbortSignal) {
-  const reader = new S3Reader(aws, location, window, skips, onEvent, options, signal);
+async function readS3(aws: AwsContext, location: S3Location, window: TimeWindow, options: S3SourceOptions, onEvent: EventSink, skips: SkipCounter, signal?: AbortSignal) {
+  const reader = new S3Reader(await import('@aws-sdk/client-s3'), aws, location, window, skips, onEvent, options, signal);
   if (location.prefix !== '' && !location.prefix.endsWith('/')) {
     // one object
     await reader.readObject(location.prefix);

@@ -11,15 +11,7 @@
 //   Data with resources.type. Narrowing by eventSource or by resource ARN is not modelled: a
 //   selector counts for its whole category and type.
 // A trail with no selectors at all records CloudTrail's default: every management event.
-import {
-  CloudTrailClient,
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  type AdvancedEventSelector,
-  type EventSelector,
-  type GetEventSelectorsCommandOutput,
-  type Trail,
-} from '@aws-sdk/client-cloudtrail';
+import type { AdvancedEventSelector, EventSelector, GetEventSelectorsCommandOutput, Trail } from '@aws-sdk/client-cloudtrail';
 import type { AwsContext } from '../../aws/aws-context.js';
 import { asAwsRefused } from '../../aws/aws-error.js';
 import { throwIfAborted } from '../../errors.js';
@@ -94,6 +86,8 @@ function regionOfArn(arn: string): string | null {
 /** The trails that apply to the given regions, with what each records; sorted by ARN. */
 export async function readTrailSelectors(aws: AwsContext, regions: readonly string[], signal?: AbortSignal): Promise<TrailSelectors[]> {
   const sendOptions = signal ? { abortSignal: signal } : {};
+  // the SDK's module is loaded here, so `usage --from DIR` starts without it
+  const { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand } = await import('@aws-sdk/client-cloudtrail');
   const trails = new Map<string, Trail>();
   await forEachConcurrent(
     [...new Set(regions)],

@@ -17,17 +17,17 @@ const key = fakeKeyId();
 const user = iamUser(key);
 const at = (time: string, eventName = 'ListBuckets', extra: Partial<Parameters<typeof ctEvent>[0]> = {}) => ctEvent({ identity: user, eventName, time, ...extra });
 
-/** Every test runs twice: files loaded ahead whole (CloudTrail-sized), and streamed (large exports). */
+/** Every test runs twice: files read whole (CloudTrail-sized), and streamed (large exports). */
 const modes = [
-  ['loaded ahead', undefined],
+  ['read whole', undefined],
   ['streamed', 0],
 ] as const;
-let readAheadMaxBytes: number | undefined;
+let wholeFileMaxBytes: number | undefined;
 
 async function readAll(path: string, window: TimeWindow = OPEN) {
   const events: CloudTrailEvent[] = [];
   const skips = new SkipCounter();
-  const result = await localDirectorySource(path, window, { readAheadMaxBytes }).read((e) => events.push(e), skips);
+  const result = await localDirectorySource(path, window, { wholeFileMaxBytes }).read((e) => events.push(e), skips);
   return { ...result, events, skips: skips.toRecord() };
 }
 
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 describe.each(modes)('files %s', (_mode, maxBytes) => {
   beforeAll(() => {
-    readAheadMaxBytes = maxBytes;
+    wholeFileMaxBytes = maxBytes;
   });
 
   describe('layouts', () => {
