@@ -22,7 +22,8 @@ function commandsSent(): Set<string> {
   // the demo seeds its emulated account (a local moto server), never a real one
   for (const file of sourceFiles(srcDir).filter((f) => !f.includes(`${join('src', 'demo')}`))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/new\s+([A-Z][A-Za-z0-9]*Command)\s*\(/g)) sent.add(m[1]!);
+    // `new XCommand(` and, for SDKs loaded lazily, `new this.sdk.XCommand(`
+    for (const m of text.matchAll(/new\s+(?:[\w.]+\.)?([A-Z][A-Za-z0-9]*Command)\s*\(/g)) sent.add(m[1]!);
     // paginators send the command they are named after
     for (const m of text.matchAll(/\bpaginate([A-Z][A-Za-z0-9]*)\s*\(/g)) sent.add(`${m[1]!}Command`);
   }
