@@ -7,10 +7,10 @@ import { AssociateIamInstanceProfileCommand, DescribeIamInstanceProfileAssociati
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanDocument } from '../../src/model/plan.js';
 import { stampPlanId } from '../../src/plan/plan-id.js';
-import { accountSnapshot, applyFixture, DAY, HOUR, hostFiles, type ApplyFixture } from '../helpers/apply-fixture.js';
+import { accountSnapshot, DAY, HOUR, hostFiles, useApplyFixture, type ApplyFixture } from '../helpers/apply-fixture.js';
 import { useMoto } from '../helpers/moto.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 
@@ -20,20 +20,7 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const TRUST_EC2 = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 
 /** A fresh account for a group of cases: moto forgets the last group's, then the fixture seeds one. */
-function useFixture(): () => ApplyFixture {
-  let f: ApplyFixture | undefined;
-  beforeAll(async () => {
-    await moto().reset();
-    f = await applyFixture(moto());
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-  return () => {
-    if (!f) throw new Error('the fixture is used before beforeAll made it');
-    return f;
-  };
-}
+const useFixture = (): (() => ApplyFixture) => useApplyFixture(moto);
 
 /** `keyshift <args>` as the fixture runs it (moto's credentials, the clock at `at`), with the args as given: no --yes added. */
 function cli(f: ApplyFixture, args: string[], at: Date, env: Record<string, string> = {}): Promise<CliResult> {

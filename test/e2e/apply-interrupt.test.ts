@@ -2,23 +2,15 @@
 // journaled, no new call starts, the run ends with exit 130 and an `interrupted` end record,
 // and `apply --resume` completes the run without doing anything twice.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { foldJournal } from '../../src/apply/journal-state.js';
 import { parseJournal } from '../../src/apply/journal-file.js';
-import { applyFixture, type ApplyFixture } from '../helpers/apply-fixture.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { useApplyFixture } from '../helpers/apply-fixture.js';
+import { useMoto } from '../helpers/moto.js';
 import { runCli } from '../helpers/run-cli.js';
 
-let moto: Moto;
-let f: ApplyFixture;
-beforeAll(async () => {
-  moto = await startMoto();
-  f = await applyFixture(moto);
-}, 120_000);
-afterAll(async () => {
-  await f?.close();
-  await moto?.stop();
-});
+const moto = useMoto({ resetEach: false });
+const fixture = useApplyFixture(moto);
 
 async function journalText(path: string): Promise<string> {
   try {
@@ -30,8 +22,9 @@ async function journalText(path: string): Promise<string> {
 
 describe('apply interrupted (SIGINT)', () => {
   it('finishes and records the call in flight, exits 130, and --resume completes without duplicates', async () => {
+    const f = fixture();
     const r = await runCli(['apply', f.planPath, '--yes', ...f.executorArgs], {
-      env: { ...moto.env, KEYSHIFT_NOW: f.t0.toISOString() },
+      env: { ...moto().env, KEYSHIFT_NOW: f.t0.toISOString() },
       timeoutMs: 60_000,
       onSpawn: (child) => {
         // interrupt as soon as the first mutating call has been announced

@@ -6,26 +6,19 @@
 // the pre-apply state is back: IAM, EC2 and every host file, byte for byte.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanDocument } from '../../src/model/plan.js';
 import { secretPieces } from '../../src/demo/synthetic-credentials.js';
-import { accountSnapshot, applyFixture, DAY, HOUR, hostFiles, type ApplyFixture } from '../helpers/apply-fixture.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { accountSnapshot, DAY, HOUR, hostFiles, useApplyFixture } from '../helpers/apply-fixture.js';
+import { useMoto } from '../helpers/moto.js';
 import { runCli } from '../helpers/run-cli.js';
 
-let moto: Moto;
-let f: ApplyFixture;
-beforeAll(async () => {
-  moto = await startMoto();
-  f = await applyFixture(moto);
-}, 120_000);
-afterAll(async () => {
-  await f?.close();
-  await moto?.stop();
-});
+const moto = useMoto({ resetEach: false });
+const fixture = useApplyFixture(moto);
 
 describe('scan -> usage -> plan -> apply -> rollback (moto, fixture hosts)', () => {
   it('migrates both applications onto roles, deactivates the keys, and rolls everything back', async () => {
+    const f = fixture();
     // the CLI makes the same plan from the same documents, byte for byte
     const findings = f.hosts.map((h) => ['--host-findings', join(f.dir, `findings-${h.instanceId}.json`)]).flat();
     const planCli = await runCli(['plan', '--inventory', join(f.dir, 'inventory.json'), '--usage', join(f.dir, 'usage.json'), ...findings, '--min-quiet-days', '1', '--imdsv2-soak-days', '1']);
@@ -34,14 +27,14 @@ describe('scan -> usage -> plan -> apply -> rollback (moto, fixture hosts)', () 
     const plan = PlanDocument.parse(JSON.parse(planCli.stdout));
     expect(plan.workloads.map((w) => w.status)).toEqual(['ready', 'ready']);
 
-    const before = await accountSnapshot(moto.endpoint);
+    const before = await accountSnapshot(moto().endpoint);
     const filesBefore = await hostFiles(f.hostsRoot);
 
     // run 1: roles, profiles, host cutover; the roles have not been seen in use yet
     const run1 = await f.run('apply', f.t0);
     expect(run1.code, run1.stderr + run1.stdout).toBe(75);
     expect(run1.stdout).toMatch(/waiting .*verify-role-in-use/);
-    const mid = await accountSnapshot(moto.endpoint);
+    const mid = await accountSnapshot(moto().endpoint);
     const reports = f.account.apps.find((a) => a.name === 'reports')!;
     const billing = f.account.apps.find((a) => a.name === 'billing')!;
     expect(mid.instances.find((i) => i.startsWith(reports.instanceId))).toMatch(/profile=arn:aws:iam::123456789012:instance-profile\/keyshift\/keyshift-app-reports /);
@@ -65,7 +58,7 @@ describe('scan -> usage -> plan -> apply -> rollback (moto, fixture hosts)', () 
     const result = JSON.parse(run3.stdout) as { outcome: string; pending: unknown[] };
     expect(result.outcome).toBe('done');
     expect(result.pending).toEqual([]);
-    const after = await accountSnapshot(moto.endpoint);
+    const after = await accountSnapshot(moto().endpoint);
     expect(after.keys.filter((k) => k.endsWith('Inactive'))).toHaveLength(2);
     for (const app of f.account.apps) expect(after.instances.find((i) => i.startsWith(app.instanceId))).toContain('tokens=required');
 
@@ -82,7 +75,7 @@ describe('scan -> usage -> plan -> apply -> rollback (moto, fixture hosts)', () 
 
     const rollback = await f.run('rollback', new Date(f.t0.getTime() + 5 * DAY));
     expect(rollback.code, rollback.stderr + rollback.stdout).toBe(0);
-    expect(await accountSnapshot(moto.endpoint)).toEqual(before);
+    expect(await accountSnapshot(moto().endpoint)).toEqual(before);
     expect(await hostFiles(f.hostsRoot)).toEqual(filesBefore);
 
     // no secret in anything the runs printed or wrote

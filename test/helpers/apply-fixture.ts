@@ -12,6 +12,7 @@ import { writeRoleTrail } from '../../src/demo/demo-trail.js';
 import { startImdsEmulator, type ImdsEmulator } from '../../src/demo/imds-emulator.js';
 import { motoRoleResolver } from '../../src/demo/instance-role-resolver.js';
 import { silentHost } from '../../src/io/host.js';
+import { afterAll, beforeAll } from 'vitest';
 import type { Moto } from './moto.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -66,6 +67,25 @@ export async function applyFixture(moto: Moto, options: { quietDays?: number; so
       await imds.close();
       resolver.close();
     },
+  };
+}
+
+/**
+ * One fixture for a test file (or a describe block): moto reset, then a fresh fixture, before
+ * its tests; closed after. Returns a getter, since the fixture exists only once beforeAll ran.
+ */
+export function useApplyFixture(moto: () => Moto): () => ApplyFixture {
+  let f: ApplyFixture | undefined;
+  beforeAll(async () => {
+    await moto().reset();
+    f = await applyFixture(moto());
+  }, 120_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+  return () => {
+    if (!f) throw new Error('the fixture is used before beforeAll made it');
+    return f;
   };
 }
 
