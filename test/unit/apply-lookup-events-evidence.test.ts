@@ -3,12 +3,12 @@
 // before anything is sent, shaped like the API's answer (each record as a JSON string in
 // CloudTrailEvent, NextToken between pages). The rate limit runs on a clock that moves time
 // instead of sleeping, so the test shows the spacing without waiting for it.
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupEventsRoleEvidence, roleInstancesOf } from '../../src/apply/evidence/lookup-events-role-evidence.js';
 import { AwsContext } from '../../src/aws/aws-context.js';
 import type { PlanDocument } from '../../src/model/plan.js';
 import type { CloudTrailEvent } from '../../src/usage/cloudtrail-event.js';
+import { answerLookupEvents } from '../helpers/recorded-lookup-events.js';
 import type { Clock } from '../../src/usage/sources/clock.js';
 import { ACCOUNT, assumedRole, ctEvent, iamUser } from '../helpers/cloudtrail.js';
 
@@ -47,17 +47,7 @@ afterEach(() => aws?.destroy());
 
 function answered(regions: string[], pages: Pages, sent: Sent[], clock: Clock): AwsContext {
   aws = new AwsContext({ region: 'us-east-1' }, ENV);
-  for (const region of regions) {
-    const client = aws.client(CloudTrailClient, region) as unknown as { middlewareStack: { add(mw: unknown, o: unknown): void } };
-    client.middlewareStack.add(
-      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Sent['input'] }) => {
-        if (context.commandName !== 'LookupEventsCommand') return next(args);
-        sent.push({ region, at: clock.now(), input: args.input });
-        return { output: { ...pages(args.input, region), $metadata: {} }, response: {} };
-      },
-      { step: 'initialize', name: 'recordedLookupEvents' },
-    );
-  }
+  for (const region of regions) answerLookupEvents(aws, region, pages, sent, clock);
   return aws;
 }
 

@@ -3,7 +3,6 @@
 // middleware before anything is sent: pages shaped like the API's answer (each event's record
 // as a JSON string in CloudTrailEvent, a NextToken between pages). The rate limit runs on a
 // fake clock, so the test shows the spacing without waiting for it.
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
 import { AwsContext } from '../../../src/aws/aws-context.js';
 import { isKeyshiftError } from '../../../src/errors.js';
@@ -13,6 +12,7 @@ import { lookupEventsRange, lookupEventsSource, type LookupEventsOptions } from 
 import { RateLimiter } from '../../../src/usage/sources/rate-limiter.js';
 import { ctEvent, iamUser } from '../../helpers/cloudtrail.js';
 import { fakeKeyId } from '../../helpers/fake-keys.js';
+import { answerLookupEvents } from '../../helpers/recorded-lookup-events.js';
 
 const NOW = Date.parse('2024-06-01T00:00:00Z');
 const ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
@@ -72,23 +72,12 @@ function apiEvent(record: CloudTrailEvent | string | undefined) {
 
 type Pages = (input: Sent['input'], region: string) => { Events: ReturnType<typeof apiEvent>[]; NextToken?: string };
 
-function answer(aws: AwsContext, region: string, pages: Pages, sent: Sent[], clock: Clock): void {
-  const client = aws.client(CloudTrailClient, region) as unknown as { middlewareStack: { add(mw: unknown, o: unknown): void } };
-  client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Sent['input'] }) => {
-      if (context.commandName !== 'LookupEventsCommand') return next(args);
-      sent.push({ region, at: clock.now(), input: args.input });
-      return { output: { ...pages(args.input, region), $metadata: {} }, response: {} };
-    },
-    { step: 'initialize', name: 'recordedLookupEvents' },
-  );
-}
 
 async function run(window: TimeWindow, options: LookupEventsOptions, pages: Pages, prepare?: (aws: AwsContext) => void) {
   const clock = (options.clock as FakeClock | undefined) ?? new FakeClock(NOW);
   const aws = new AwsContext({ region: 'us-east-1' }, ENV);
   const sent: Sent[] = [];
-  for (const region of options.regions) answer(aws, region, pages, sent, clock);
+  for (const region of options.regions) answerLookupEvents(aws, region, pages, sent, clock);
   prepare?.(aws);
   const events: CloudTrailEvent[] = [];
   const skips = new SkipCounter();
