@@ -2,9 +2,11 @@
 // what is missing (credentials, or the permission for the call).
 import { awsRefused, isKeyshiftError, KeyshiftError } from '../errors.js';
 
+/** An AccessDenied from AWS, also when keyshift has wrapped it (asAwsRefused keeps it as the cause). */
 export function isAccessDenied(e: unknown): boolean {
-  const name = (e as { name?: string } | null)?.name ?? '';
-  return /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(name);
+  const err = e as { name?: string; cause?: unknown } | null;
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(err?.name ?? '')) return true;
+  return err?.cause !== undefined && err.cause !== e && isAccessDenied(err.cause);
 }
 
 export function asAwsRefused(e: unknown, action: string): KeyshiftError {
