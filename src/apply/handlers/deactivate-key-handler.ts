@@ -1,23 +1,31 @@
 // The last step of a key: make it Inactive. Never delete: an inactive key can be switched back
 // on in seconds if something nobody saw still needed it; deletion is finalize's, later. A key
 // with no recorded usage is deactivated only when a person says so.
-import { UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, paginateListAccessKeys, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import type { AwsContext } from '../../aws/aws-context.js';
 import type { CheckResult, StepContext, StepHandler, StepHandlers } from '../step-handler.js';
-import { readAccessKeyState } from './access-key-state.js';
-import { iam, settledOutcome, stepParams } from './iam-role-handlers.js';
+import { iam, settledOutcome, stepParams, unlessMissing } from './iam-role-handlers.js';
 
 const DeactivateParams = z.object({ accessKeyId: z.string(), userName: z.string().nullable(), requiresConfirmation: z.boolean() });
 
 export type KeyStatus = { state: 'gone'; why: string } | { state: 'present'; userName: string; status: string };
 
-/** The key's user and status as IAM has them now; gone when the key, or the plan's user of it, no longer holds. */
+/** The key's status, read from its user's key list; the user is found from the key when the plan does not name one. */
 export async function accessKeyStatus(aws: AwsContext, accessKeyId: string, userName: string | null, signal: AbortSignal): Promise<KeyStatus> {
-  const key = await readAccessKeyState(aws, accessKeyId, signal);
-  if (!key) return { state: 'gone', why: `access key ${accessKeyId} no longer exists` };
-  if (userName !== null && key.userName !== userName) return { state: 'gone', why: `access key ${accessKeyId} belongs to ${key.userName}, not ${userName}` };
-  return { state: 'present', userName: key.userName, status: key.status };
+  const user = userName ?? (await unlessMissing(async () => (await iam(aws).send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }), { abortSignal: signal })).UserName ?? null));
+  if (!user) return { state: 'gone', why: `access key ${accessKeyId} no longer exists` };
+  const keys = await unlessMissing(async () => {
+    const found: { id: string; status: string }[] = [];
+    for await (const page of paginateListAccessKeys({ client: iam(aws) }, { UserName: user }, { abortSignal: signal })) {
+      for (const k of page.AccessKeyMetadata ?? []) if (k.AccessKeyId) found.push({ id: k.AccessKeyId, status: k.Status ?? 'unknown' });
+    }
+    return found;
+  });
+  if (!keys) return { state: 'gone', why: `user ${user} of access key ${accessKeyId} no longer exists` };
+  const key = keys.find((k) => k.id === accessKeyId);
+  if (!key) return { state: 'gone', why: `access key ${accessKeyId} of ${user} no longer exists` };
+  return { state: 'present', userName: user, status: key.status };
 }
 
 /** The step's state, and the key's user as IAM knows it (the plan may not name one). */
